@@ -1,0 +1,13 @@
+{#- on-run-start hook: check every run knob and every landing file once, before any
+    node runs, so a bad knob or a missing file gives one clear message (CONTRACT.md §1). -#}
+{% macro validate_run_knobs() %}
+    {%- do as_of_date() -%}
+    {%- do landing_format() -%}
+    {%- do counting_mode_override() -%}
+    {%- do enabled_deferred_flows() -%}
+    {%- do announce_person_key_salt() -%}
+    {%- if execute -%}
+        {%- do check_landing_files() -%}
+    {%- endif -%}
+    {{- return('select 1') -}}
+{% endmacro %}

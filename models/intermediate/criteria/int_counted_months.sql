@@ -1,0 +1,75 @@
+-- One row per person x flow x episode x counted month (RULES.md §5): a calendar month
+-- with at least one counted day in the episode (a month split between two episodes
+-- counts in each). A month exists from the earliest, over its counted days, of the later
+-- of the day and its paid date (RULES.md §6). Months are placed in runs of consecutive
+-- calendar months (consecutive mode) and numbered within the episode (cumulative mode).
+with
+
+segments as (
+    select * from {{ ref('int_counted_day_segments') }}
+),
+
+months as (
+    select
+        insz,
+        flow_code,
+        episode_number,
+        {{ month_start('segment_start') }} as counted_month,
+        min(segment_start) as first_counted_day,
+        min(greatest(segment_start, paid_date)) as month_exists_on,
+        sum(day_count) as counted_days_in_month
+    from segments
+    group by insz, flow_code, episode_number, {{ month_start('segment_start') }}
+),
+
+indexed as (
+    select
+        *,
+        {{ month_index('counted_month') }} as month_index
+    from months
+),
+
+with_previous as (
+    select
+        *,
+        lag(month_index) over (
+            partition by insz, flow_code, episode_number order by month_index
+        ) as previous_month_index
+    from indexed
+),
+
+run_numbered as (
+    select
+        *,
+        sum(case when previous_month_index = month_index - 1 then 0 else 1 end) over (
+            partition by insz, flow_code, episode_number
+            order by month_index
+            rows between unbounded preceding and current row
+        ) as run_number,
+        row_number() over (
+            partition by insz, flow_code, episode_number order by month_index
+        ) as episode_month_position
+    from with_previous
+),
+
+final as (
+    select
+        insz,
+        flow_code,
+        episode_number,
+        run_number,
+        counted_month,
+        month_index,
+        first_counted_day,
+        month_exists_on,
+        counted_days_in_month,
+        episode_month_position,
+        row_number() over (
+            partition by insz, flow_code, episode_number, run_number order by month_index
+        ) as run_month_position,
+        count(*) over (partition by insz, flow_code, episode_number, run_number) as run_months,
+        count(*) over (partition by insz, flow_code, episode_number) as episode_months
+    from run_numbered
+)
+
+select * from final

@@ -1,0 +1,37 @@
+-- Every landing row of persons with its place and reason (RULES.md §2). Persons refer
+-- to nothing, so there is no reference check.
+with
+
+landed as (
+    select * from {{ ref('base_national_register__persons') }}
+),
+
+referenced as (
+    select
+        *,
+        cast(null as {{ dbt.type_string() }}) as reference_defect_reason
+    from landed
+),
+
+placed as (
+    {{ place_landing_versions('referenced') }}
+),
+
+final as (
+    select
+        'persons' as source,
+        source_file,
+        source_row_number,
+        business_key,
+        place,
+        reason_code,
+        insz,
+        birth_date,
+        nationality_code,
+        belgian_since,
+        recorded_at,
+        row_content_hash
+    from placed
+)
+
+select * from final

@@ -1,0 +1,45 @@
+-- Every landing row of residence_permits with its place and reason (RULES.md §2); the
+-- holder must have a staged person (UNKNOWN_PERSON otherwise).
+with
+
+landed as (
+    select * from {{ ref('base_national_register__residence_permits') }}
+),
+
+persons as (
+    select insz from {{ ref('stg_national_register__persons') }}
+),
+
+referenced as (
+    select
+        landed.*,
+        case when persons.insz is null then 'UNKNOWN_PERSON' end as reference_defect_reason
+    from landed
+    left join persons on landed.insz = persons.insz
+),
+
+placed as (
+    {{ place_landing_versions('referenced') }}
+),
+
+final as (
+    select
+        'residence_permits' as source,
+        source_file,
+        source_row_number,
+        business_key,
+        place,
+        reason_code,
+        permit_id,
+        insz,
+        document_type,
+        residence_ground,
+        register,
+        valid_from,
+        valid_to,
+        recorded_at,
+        row_content_hash
+    from placed
+)
+
+select * from final

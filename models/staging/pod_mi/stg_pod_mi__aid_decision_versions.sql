@@ -1,0 +1,49 @@
+-- Every landing row of aid_decisions with its place and reason (RULES.md §2); the
+-- beneficiary must have a staged person (UNKNOWN_PERSON otherwise).
+with
+
+landed as (
+    select * from {{ ref('base_pod_mi__aid_decisions') }}
+),
+
+persons as (
+    select insz from {{ ref('stg_national_register__persons') }}
+),
+
+referenced as (
+    select
+        landed.*,
+        case when persons.insz is null then 'UNKNOWN_PERSON' end as reference_defect_reason
+    from landed
+    left join persons on landed.insz = persons.insz
+),
+
+placed as (
+    {{ place_landing_versions('referenced') }}
+),
+
+final as (
+    select
+        'aid_decisions' as source,
+        source_file,
+        source_row_number,
+        business_key,
+        place,
+        reason_code,
+        decision_id,
+        ocmw_nis_code,
+        insz,
+        legal_scheme,
+        aid_form,
+        benefit_type,
+        period_start,
+        period_end,
+        monthly_amount_eur,
+        decision_date,
+        status,
+        recorded_at,
+        row_content_hash
+    from placed
+)
+
+select * from final

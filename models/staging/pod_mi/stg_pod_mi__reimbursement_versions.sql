@@ -1,0 +1,51 @@
+-- Every landing row of reimbursements with its place and reason (RULES.md §2): the
+-- decision must have a staged version (UNKNOWN_DECISION) with the same beneficiary
+-- (PERSON_MISMATCH).
+with
+
+landed as (
+    select * from {{ ref('base_pod_mi__reimbursements') }}
+),
+
+decisions as (
+    select
+        decision_id,
+        insz
+    from {{ ref('stg_pod_mi__aid_decisions') }}
+),
+
+referenced as (
+    select
+        landed.*,
+        case
+            when decisions.decision_id is null then 'UNKNOWN_DECISION'
+            when decisions.insz <> landed.insz then 'PERSON_MISMATCH'
+        end as reference_defect_reason
+    from landed
+    left join decisions on landed.decision_id = decisions.decision_id
+),
+
+placed as (
+    {{ place_landing_versions('referenced') }}
+),
+
+final as (
+    select
+        'reimbursements' as source,
+        source_file,
+        source_row_number,
+        business_key,
+        place,
+        reason_code,
+        reimbursement_id,
+        decision_id,
+        insz,
+        aid_month,
+        amount_eur,
+        paid_on,
+        recorded_at,
+        row_content_hash
+    from placed
+)
+
+select * from final

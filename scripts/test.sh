@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Every test (README command 2): set up, lint the SQL (blocking), then pytest: the
+# generator, the insz rule against python-stdnum, the YAML schema check, an end-to-end
+# build on adversarial generated data (dbt data tests and unit tests included) and the
+# scenario suite. Extra arguments go to pytest.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/_setup.sh" requirements-dev.txt
+
+echo "test: sqlfluff lint (duckdb dialect, dbt templater)"
+sqlfluff lint models tests/exclusions macros --processes 2 --disable-progress-bar
+
+echo "test: pytest"
+python -m pytest tests_python "$@"

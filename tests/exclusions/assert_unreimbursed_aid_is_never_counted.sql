@@ -1,0 +1,40 @@
+-- RULES.md §3: only reimbursed aid days count ("for which POD MI has reimbursed"). Every
+-- counted day must lie in an aid period of a GRANTED decision and in a month whose
+-- staged reimbursements paid by as_of_date sum to more than zero, with a paid date on
+-- or before as_of_date. Recomputed here from the staged reimbursements.
+with
+
+month_totals as (
+    select
+        decision_id,
+        aid_month,
+        sum(amount_eur) as net_amount_eur
+    from {{ ref('stg_pod_mi__reimbursements') }}
+    where paid_on <= {{ as_of_date_sql() }}
+    group by decision_id, aid_month
+)
+
+select
+    segments.insz,
+    segments.flow_code,
+    segments.segment_start,
+    segments.segment_end,
+    segments.decision_id,
+    segments.paid_date,
+    month_totals.net_amount_eur,
+    decisions.status,
+    decisions.period_start,
+    decisions.period_end
+from {{ ref('int_counted_day_segments') }} as segments
+inner join {{ ref('stg_pod_mi__aid_decisions') }} as decisions
+    on segments.decision_id = decisions.decision_id
+left join month_totals
+    on segments.decision_id = month_totals.decision_id
+        and month_totals.aid_month = {{ month_start('segments.segment_start') }}
+where coalesce(month_totals.net_amount_eur, 0) <= 0
+    or decisions.status <> 'GRANTED'
+    or segments.segment_start < decisions.period_start
+    or segments.segment_end > coalesce(decisions.period_end, {{ as_of_date_sql() }})
+    or segments.segment_end > {{ as_of_date_sql() }}
+    or segments.paid_date > {{ as_of_date_sql() }}
+    or {{ month_start('segments.segment_start') }} <> {{ month_start('segments.segment_end') }}

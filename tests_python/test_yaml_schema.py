@@ -1,0 +1,50 @@
+"""Every dbt YAML file of the project validates against the JSON schemas dbt-core ships
+(dbt.jsonschemas). dbt checks them itself only for a few cloud adapters: on DuckDB a
+misspelled key (`descripton:`, `tests:` under the wrong parent) is silently ignored."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from dbt.jsonschemas.jsonschemas import CustomDraft7Validator, project_schema, resources_schema
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+RESOURCE_YAML = sorted(
+    p for folder in ("models", "seeds", "macros", "tests", "analyses")
+    for p in (REPO_ROOT / folder).rglob("*.yml")
+    if "scenarios" not in p.parts
+)
+
+
+def _errors(schema: dict, document: dict) -> list[str]:
+    validator = CustomDraft7Validator(schema)
+    return [
+        f"{'.'.join(str(part) for part in error.path) or '<top>'}: {error.message}"
+        for error in validator.iter_errors(document)
+    ]
+
+
+def test_there_are_yaml_files_to_check():
+    assert len(RESOURCE_YAML) >= 10
+
+
+@pytest.mark.parametrize("path", RESOURCE_YAML, ids=lambda p: str(p.relative_to(REPO_ROOT)))
+def test_resource_yaml_matches_dbt_schema(path: Path):
+    document = yaml.safe_load(path.read_text())
+    assert isinstance(document, dict), f"{path} is empty or not a mapping"
+    errors = _errors(resources_schema(), document)
+    assert not errors, f"{path}:\n" + "\n".join(errors)
+
+
+def test_dbt_project_yml_matches_dbt_schema():
+    document = yaml.safe_load((REPO_ROOT / "dbt_project.yml").read_text())
+    errors = _errors(project_schema(), document)
+    assert not errors, "dbt_project.yml:\n" + "\n".join(errors)
+
+
+def test_the_check_catches_a_misspelled_key():
+    """The test can fail: a model with a misspelled key is reported."""
+    document = {"version": 2, "models": [{"name": "m", "descripton": "typo"}]}
+    assert _errors(resources_schema(), document)
