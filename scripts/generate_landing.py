@@ -283,7 +283,7 @@ STUDENT_PROFILE, OTHER_PROFILE = PROFILE["STUDENT"], PROFILE["OTHER"]
 N_OPTIONS = 4
 MONTHS = np.array([1, 2, 3, 4, 5, 6, 9, 12, 18, 24, 36])
 MONTHS_P = np.array([0.06, 0.06, 0.12, 0.06, 0.04, 0.17, 0.06, 0.22, 0.06, 0.08, 0.07])
-N_DECISIONS_P = np.array([0.12, 0.46, 0.22, 0.11, 0.05, 0.03, 0.01])
+N_DECISIONS_P = np.array([0.15, 0.47, 0.21, 0.10, 0.04, 0.02, 0.01])
 
 
 # ---------------------------------------------------------------------------------
@@ -1431,6 +1431,7 @@ def assemble(ctx: Ctx, tables, bad_rows):
             table = pa.concat_tables([clean, bad_tbl]).combine_chunks().take(pa.array(full_order))
             for j, (_, exp) in enumerate(bad):
                 if exp is not None and exp != "NYE":
+                    assert exp in REASONS, exp
                     expect_q.append((s, int(inverse[c + j]) + 1, exp))
         else:
             table = clean.combine_chunks().take(pa.array(order))

@@ -22,7 +22,9 @@
         {{ exceptions.raise_compiler_error("parse_landing_value: unknown landing_type " ~ landing_type) }}
     {%- endif -%}
     {%- set parsed = safe_cast(readable, target_type) -%}
-    {%- set message = "'landing file " ~ landing_file_name(source_stem) ~ ", column " ~ column
+    {#- the contract's column name, without the _landed suffix of the staging alias -#}
+    {%- set contract_column = column[:-7] if column.endswith('_landed') else column -%}
+    {%- set message = "'landing file " ~ landing_file_name(source_stem) ~ ", column " ~ contract_column
         ~ ", row ' || cast(" ~ row_number_column ~ " as " ~ dbt.type_string() ~ ") || ': value \"' || "
         ~ text ~ " || '\" is not " ~ expected ~ "'" -%}
     {%- set sql -%}

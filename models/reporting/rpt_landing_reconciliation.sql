@@ -32,10 +32,10 @@ row_placements as (
 place_counts as (
     select
         source,
-        sum(case when place = 'STAGED' then 1 else 0 end) as staged_rows,
-        sum(case when place = 'SUPERSEDED' then 1 else 0 end) as superseded_rows,
-        sum(case when place = 'NOT_YET_EFFECTIVE' then 1 else 0 end) as not_yet_effective_rows,
-        sum(case when place = 'QUARANTINED' then 1 else 0 end) as quarantined_rows
+        count(case when place = 'STAGED' then 1 end) as staged_rows,
+        count(case when place = 'SUPERSEDED' then 1 end) as superseded_rows,
+        count(case when place = 'NOT_YET_EFFECTIVE' then 1 end) as not_yet_effective_rows,
+        count(case when place = 'QUARANTINED' then 1 end) as quarantined_rows
     from row_placements
     group by source
 ),

@@ -85,6 +85,7 @@ with_counted_days as (
 final as (
     select
         beneficiaries.insz,
+        {{ person_key('beneficiaries.insz') }} as person_key,
         coalesce(row_statuses.has_transfer_row, 0) = 1 as has_transfer_row,
         coalesce(row_statuses.has_held_row, 0) = 1 as has_held_row,
         coalesce(row_statuses.has_deferred_row, 0) = 1 as has_deferred_row,

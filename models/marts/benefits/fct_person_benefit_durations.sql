@@ -1,111 +1,23 @@
--- One row per person x benefit type over the person's staged GRANTED decisions
--- (CONTRACT.md §3, RULES.md §9): distinct aid days, distinct reimbursed aid days,
--- calendar months with a reimbursed aid day, the net reimbursed amount, and the first and
--- last aid day. Every benefit type counts here, the never-counted ones included: this
--- mart describes aid, not transfers. Pseudonymised: person_key only.
+-- The per-person benefit-duration mart (CONTRACT.md §3, RULES.md §9), published for
+-- dashboards: one row per person x benefit type, person_key only.
 with
 
-decisions as (
-    select * from {{ ref('int_decision_aid_periods') }}
-),
-
-reimbursed_intervals as (
-    select * from {{ ref('int_reimbursed_aid_intervals') }}
-),
-
-reimbursements as (
-    select * from {{ ref('stg_pod_mi__reimbursements') }}
-    where paid_on <= {{ as_of_date_sql() }}
-),
-
-person_benefit_types as (
-    select distinct
-        insz,
-        benefit_type
-    from decisions
-),
-
-aid_periods as (
-    select
-        insz,
-        benefit_type,
-        aid_start,
-        aid_end
-    from decisions
-    where has_aid_days
-),
-
-merged_aid_periods as (
-    {{ merge_touching_periods('aid_periods', ['insz', 'benefit_type'], 'aid_start', 'aid_end') }}
-),
-
-aid_days as (
-    select
-        insz,
-        benefit_type,
-        sum({{ days_between('period_start', 'period_end') }} + 1) as aid_days,
-        min(period_start) as first_aid_day,
-        max(period_end) as last_aid_day
-    from merged_aid_periods
-    group by insz, benefit_type
-),
-
-merged_reimbursed_periods as (
-    {{ merge_touching_periods('reimbursed_intervals', ['insz', 'benefit_type'], 'interval_start', 'interval_end') }}
-),
-
-reimbursed_days as (
-    select
-        insz,
-        benefit_type,
-        sum({{ days_between('period_start', 'period_end') }} + 1) as reimbursed_days
-    from merged_reimbursed_periods
-    group by insz, benefit_type
-),
-
-reimbursed_months as (
-    select
-        insz,
-        benefit_type,
-        count(distinct aid_month) as reimbursed_months
-    from reimbursed_intervals
-    group by insz, benefit_type
-),
-
-reimbursed_amounts as (
-    select
-        decisions.insz,
-        decisions.benefit_type,
-        sum(reimbursements.amount_eur) as reimbursed_amount_eur
-    from reimbursements
-    inner join decisions on reimbursements.decision_id = decisions.decision_id
-    group by decisions.insz, decisions.benefit_type
+durations as (
+    select * from {{ ref('int_person_benefit_durations') }}
 ),
 
 final as (
     select
-        {{ person_key('person_benefit_types.insz') }} as person_key,
-        person_benefit_types.benefit_type,
-        cast(coalesce(aid_days.aid_days, 0) as integer) as aid_days,
-        cast(coalesce(reimbursed_days.reimbursed_days, 0) as integer) as reimbursed_days,
-        cast(coalesce(reimbursed_months.reimbursed_months, 0) as integer) as reimbursed_months,
-        cast(coalesce(reimbursed_amounts.reimbursed_amount_eur, 0) as decimal(14, 2)) as reimbursed_amount_eur,
-        aid_days.first_aid_day,
-        aid_days.last_aid_day,
-        {{ as_of_date_sql() }} as as_of_date
-    from person_benefit_types
-    left join aid_days
-        on person_benefit_types.insz = aid_days.insz
-            and person_benefit_types.benefit_type = aid_days.benefit_type
-    left join reimbursed_days
-        on person_benefit_types.insz = reimbursed_days.insz
-            and person_benefit_types.benefit_type = reimbursed_days.benefit_type
-    left join reimbursed_months
-        on person_benefit_types.insz = reimbursed_months.insz
-            and person_benefit_types.benefit_type = reimbursed_months.benefit_type
-    left join reimbursed_amounts
-        on person_benefit_types.insz = reimbursed_amounts.insz
-            and person_benefit_types.benefit_type = reimbursed_amounts.benefit_type
+        person_key,
+        benefit_type,
+        aid_days,
+        reimbursed_days,
+        reimbursed_months,
+        reimbursed_amount_eur,
+        first_aid_day,
+        last_aid_day,
+        as_of_date
+    from durations
 )
 
 select * from final

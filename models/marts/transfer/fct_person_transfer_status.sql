@@ -10,7 +10,7 @@ evidence as (
 
 final as (
     select
-        {{ person_key('insz') }} as person_key,
+        person_key,
         case
             when has_transfer_row then 'TRANSFER'
             when has_held_row then 'HELD_DATA_QUALITY'

@@ -1,5 +1,9 @@
 -- Every landing row of aid_decisions with its place and reason (RULES.md §2); the
 -- beneficiary must have a staged person (UNKNOWN_PERSON otherwise).
+-- A table, not a view: every downstream model reads the placements, and a view would
+-- parse and place the whole landing file again for each of them.
+{{ config(materialized='table') }}
+
 with
 
 landed as (

@@ -1,6 +1,10 @@
 -- Every landing row of reimbursements with its place and reason (RULES.md §2): the
 -- decision must have a staged version (UNKNOWN_DECISION) with the same beneficiary
 -- (PERSON_MISMATCH).
+-- A table, not a view: every downstream model reads the placements, and a view would
+-- parse and place the whole landing file again for each of them.
+{{ config(materialized='table') }}
+
 with
 
 landed as (
