@@ -52,6 +52,15 @@ def parquet_build(adversarial_landing, tmp_path_factory) -> Path:
     return workdir / "warehouse.duckdb"
 
 
+def _copy_landing(source_dir: Path, target_dir: Path, landing_format: str,
+                  sources=("persons", "residence_permits", "aid_decisions", "reimbursements")) -> Path:
+    target_dir.mkdir()
+    for source in sources:
+        name = f"{source}.{landing_format}"
+        (target_dir / name).write_bytes((source_dir / name).read_bytes())
+    return target_dir
+
+
 def _read(database: Path, sql: str) -> list[tuple]:
     with duckdb.connect(str(database), read_only=True) as con:
         return con.execute(sql).fetchall()
@@ -146,20 +155,15 @@ def test_a_bad_run_knob_stops_the_run_naming_it(adversarial_landing, tmp_path, d
 
 
 def test_a_missing_landing_file_stops_the_run_naming_it(adversarial_landing, tmp_path):
-    landing = tmp_path / "landing"
-    landing.mkdir()
-    for source in ("persons", "residence_permits", "aid_decisions"):
-        (landing / f"{source}.parquet").write_bytes((adversarial_landing / f"{source}.parquet").read_bytes())
+    landing = _copy_landing(adversarial_landing, tmp_path / "landing", "parquet",
+                            sources=("persons", "residence_permits", "aid_decisions"))
     result = _dbt(["build", "--select", "ref_code_lists"], tmp_path, landing)
     assert result.returncode != 0
     assert "reimbursements.parquet" in result.stdout and "missing landing file" in result.stdout, result.stdout[-3000:]
 
 
 def test_a_landing_file_without_a_contract_column_stops_the_run_naming_it(adversarial_landing, tmp_path):
-    landing = tmp_path / "landing"
-    landing.mkdir()
-    for source in ("persons", "residence_permits", "aid_decisions", "reimbursements"):
-        (landing / f"{source}.csv").write_text((adversarial_landing / f"{source}.csv").read_text())
+    landing = _copy_landing(adversarial_landing, tmp_path / "landing", "csv")
     lines = (landing / "persons.csv").read_text().splitlines()
     lines[0] = lines[0].replace("nationality_code", "nationality")
     (landing / "persons.csv").write_text("\n".join(lines) + "\n")
@@ -169,10 +173,7 @@ def test_a_landing_file_without_a_contract_column_stops_the_run_naming_it(advers
 
 
 def test_an_unreadable_value_stops_the_run_naming_file_column_and_row(adversarial_landing, tmp_path):
-    landing = tmp_path / "landing"
-    landing.mkdir()
-    for source in ("persons", "residence_permits", "aid_decisions", "reimbursements"):
-        (landing / f"{source}.csv").write_text((adversarial_landing / f"{source}.csv").read_text())
+    landing = _copy_landing(adversarial_landing, tmp_path / "landing", "csv")
     lines = (landing / "aid_decisions.csv").read_text().splitlines()
     header = lines[0].split(",")
     fields = lines[3].split(",")
