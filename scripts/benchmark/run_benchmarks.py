@@ -67,7 +67,7 @@ def main() -> None:
                    DVZ_PERSON_KEY_SALT="benchmark-salt")
         dbt_vars = json.dumps({"as_of_date": AS_OF})
         floor_sql = "; ".join(
-            f"select count(*), {', '.join('count(' + c + ')' for c in cols)} from read_parquet('{landing / s}.parquet')"
+            f"select count(*), sum(hash({', '.join(cols)})) from read_parquet('{landing / s}.parquet')"
             for s, cols in {
                 "persons": ["insz", "birth_date", "nationality_code", "belgian_since", "recorded_at"],
                 "residence_permits": ["permit_id", "insz", "document_type", "residence_ground", "register", "valid_from", "valid_to", "recorded_at"],
