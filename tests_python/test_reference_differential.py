@@ -223,45 +223,36 @@ def _report(name, only_reference, only_warehouse, columns, extra=None):
     return "\n".join(lines)
 
 
-def test_row_placements(both_sides):
-    columns = ref.PLACEMENT_COLUMNS
-    only_ref, only_wh = _multiset_diff(both_sides["reference"].placements,
-                                       both_sides["warehouse"]["placements"], columns)
-    report = _report("row placements", only_ref, only_wh, columns)
+def _assert_same(both_sides, side_key: str, columns, name: str, extra_for=None) -> None:
+    """Fail with a readable diff when the reference and the warehouse differ on one table."""
+    only_ref, only_wh = _multiset_diff(getattr(both_sides["reference"], side_key),
+                                       both_sides["warehouse"][side_key], columns)
+    extra = extra_for(only_ref + only_wh) if extra_for else None
+    report = _report(name, only_ref, only_wh, columns, extra)
     if report:
         pytest.fail(report, pytrace=False)
+
+
+def test_row_placements(both_sides):
+    _assert_same(both_sides, "placements", ref.PLACEMENT_COLUMNS, "row placements")
 
 
 def test_transfer_eligibility(both_sides):
-    columns = ref.ELIGIBILITY_COLUMNS
-    only_ref, only_wh = _multiset_diff(both_sides["reference"].eligibility,
-                                       both_sides["warehouse"]["eligibility"], columns)
-    persons = []
-    for row in only_ref + only_wh:
-        if row[0] not in persons:
-            persons.append(row[0])
-    extra = []
-    for insz in persons[:MAX_SHOWN]:
-        extra.append(f"  landing rows of {insz}:")
-        extra += _landing_rows_of(both_sides["raw"], both_sides["reference"], insz)
-    report = _report("fct_transfer_eligibility", only_ref, only_wh, columns, extra)
-    if report:
-        pytest.fail(report, pytrace=False)
+    def landing_rows_of_differing_persons(rows):
+        persons = list(dict.fromkeys(row[0] for row in rows))
+        extra = []
+        for insz in persons[:MAX_SHOWN]:
+            extra.append(f"  landing rows of {insz}:")
+            extra += _landing_rows_of(both_sides["raw"], both_sides["reference"], insz)
+        return extra
+
+    _assert_same(both_sides, "eligibility", ref.ELIGIBILITY_COLUMNS, "fct_transfer_eligibility",
+                 landing_rows_of_differing_persons)
 
 
 def test_person_transfer_status(both_sides):
-    columns = ref.PERSON_STATUS_COLUMNS
-    only_ref, only_wh = _multiset_diff(both_sides["reference"].person_status,
-                                       both_sides["warehouse"]["person_status"], columns)
-    report = _report("fct_person_transfer_status", only_ref, only_wh, columns)
-    if report:
-        pytest.fail(report, pytrace=False)
+    _assert_same(both_sides, "person_status", ref.PERSON_STATUS_COLUMNS, "fct_person_transfer_status")
 
 
 def test_person_benefit_durations(both_sides):
-    columns = ref.BENEFIT_DURATION_COLUMNS
-    only_ref, only_wh = _multiset_diff(both_sides["reference"].benefit_durations,
-                                       both_sides["warehouse"]["benefit_durations"], columns)
-    report = _report("fct_person_benefit_durations", only_ref, only_wh, columns)
-    if report:
-        pytest.fail(report, pytrace=False)
+    _assert_same(both_sides, "benefit_durations", ref.BENEFIT_DURATION_COLUMNS, "fct_person_benefit_durations")

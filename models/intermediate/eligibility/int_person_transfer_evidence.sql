@@ -56,8 +56,7 @@ row_statuses as (
 population_register_on_as_of as (
     select distinct insz
     from population_register_permits
-    where valid_from <= {{ as_of_date_sql() }}
-        and (valid_to is null or valid_to >= {{ as_of_date_sql() }})
+    where {{ is_valid_on('valid_from', 'valid_to', as_of_date_sql()) }}
 ),
 
 -- aid days (any benefit type, reimbursed or not) inside an episode of any flow

@@ -32,11 +32,8 @@ population_register_on_due_date as (
     from eligibility_rows
     inner join population_register_permits
         on eligibility_rows.insz = population_register_permits.insz
-            and eligibility_rows.transfer_due_on >= population_register_permits.valid_from
-            and (
-                population_register_permits.valid_to is null
-                or eligibility_rows.transfer_due_on <= population_register_permits.valid_to
-            )
+            and {{ is_valid_on('population_register_permits.valid_from', 'population_register_permits.valid_to',
+                'eligibility_rows.transfer_due_on') }}
 ),
 
 flagged as (
