@@ -17,6 +17,10 @@ source .venv/bin/activate
 
 stamp=".venv/.installed-$(basename "$requirements")"
 digest="$(cat requirements*.txt | sha256sum | cut -c1-16)"
+# requirements-dev.txt includes requirements.txt: a current dev install covers run.sh too.
+if [ "$(cat .venv/.installed-requirements-dev.txt 2>/dev/null)" = "$digest" ]; then
+    stamp=".venv/.installed-requirements-dev.txt"
+fi
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$digest" ]; then
     echo "setup: installing $requirements"
     python -m pip install --quiet --disable-pip-version-check --upgrade pip

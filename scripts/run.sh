@@ -19,11 +19,28 @@ mkdir -p "$(dirname "$warehouse")"
 building="$warehouse.building"
 rm -f "$building" "$building.wal"
 export DVZ_LANDING_DIR="$landing_dir"
+# The DVZ batch export (dvz_transfer_batch) is written here, with absolute paths, and its
+# manifest names the commit the warehouse was built from.
+export DVZ_EXPORT_DIR="${DVZ_EXPORT_DIR:-$PWD/exports}"
+mkdir -p "$DVZ_EXPORT_DIR"
+if [ -z "${DVZ_GIT_COMMIT:-}" ] && git rev-parse HEAD >/dev/null 2>&1; then
+    DVZ_GIT_COMMIT="$(git rev-parse HEAD)$(git diff --quiet HEAD 2>/dev/null || echo '+uncommitted')"
+    export DVZ_GIT_COMMIT
+fi
 
 echo "run: dbt build into $building"
 DVZ_DUCKDB_PATH="$building" dbt build "$@"
 echo "run: dbt docs generate --static"
 DVZ_DUCKDB_PATH="$building" dbt docs generate --static "$@" >/dev/null
+# Column-level lineage (optional: a failure only warns). dbt-colibri reads the manifest and
+# the catalog just written; its telemetry is off, and the HTML it writes opens offline.
+docs_dir="${DBT_TARGET_PATH:-target}"
+if DO_NOT_TRACK=1 colibri generate --disable-telemetry --manifest "$docs_dir/manifest.json" \
+    --catalog "$docs_dir/catalog.json" --output-dir "$docs_dir/colibri" >"$docs_dir/colibri.log" 2>&1; then
+    echo "run: column-level lineage at $docs_dir/colibri/index.html"
+else
+    echo "run: WARNING column-level lineage (dbt-colibri) failed; see $docs_dir/colibri.log"
+fi
 
 # Readers holding the old file keep their snapshot; new readers see the new build.
 python - "$building" "$warehouse" <<'PY'
@@ -31,3 +48,4 @@ import os, sys
 os.replace(sys.argv[1], sys.argv[2])
 PY
 echo "run: warehouse ready at $warehouse; docs at target/static_index.html"
+echo "run: DVZ batch export in $DVZ_EXPORT_DIR; dashboard: bash scripts/dashboard.sh"

@@ -1,5 +1,8 @@
 """Shared pytest configuration for tests_python (kept minimal and generic)."""
 
+from build_fixtures import adversarial_landing, parquet_build  # noqa: F401  (session fixtures)
+from engine_fixtures import cross_engine_builds, cross_engine_landing, spark_batch  # noqa: F401  (session fixtures)
+
 
 def pytest_configure(config):
     config.addinivalue_line(

@@ -22,6 +22,12 @@ def dbt_env(**extra: str) -> dict[str, str]:
         DBT_TARGET="lint",
     )
     env.update(extra)
+    if "DVZ_EXPORT_DIR" not in extra and "DVZ_DUCKDB_PATH" in extra:
+        # A build writes the DVZ batch files (dvz_transfer_batch): beside the test's own
+        # warehouse, never into the repository's exports/ folder.
+        export_dir = Path(extra["DVZ_DUCKDB_PATH"]).parent / "exports"
+        export_dir.mkdir(parents=True, exist_ok=True)
+        env["DVZ_EXPORT_DIR"] = str(export_dir)
     return env
 
 

@@ -10,6 +10,10 @@ Knobs (environment variables):
 - `DVZ_SCENARIO_WORKERS`  how many dbt builds (one per vars group) run in parallel (default 2).
 - `DVZ_SCENARIO_WORKDIR`  keep the landing files / warehouses there instead of pytest's tmp dir.
 - `DVZ_SCENARIO_DBT_TIMEOUT` seconds before a dbt build is abandoned (default 1800).
+
+The suite runs on DuckDB by default; `GroupBuilder(..., engine="postgres"|"spark")` runs
+the same groups on another engine through long-lived worker processes (`engine_worker.py`)
+(`test_engines_scenarios.py`).
 """
 
 from __future__ import annotations
@@ -627,6 +631,20 @@ SCENARIO_SELECTION = (
 )
 
 
+# On Spark every statement costs about a second (planning, a job, Parquet files), so its
+# scenario builds run only what the comparison reads - the seeds, the models the two
+# marts are built from and the exclusion tests of RULES.md §7 - and leave the generic
+# tests to the full build of test_engines_cross.py.
+ENGINE_SCENARIO_SELECTION = {
+    "spark": (
+        "resource_type:seed",
+        "+fct_transfer_eligibility",
+        "+fct_person_transfer_status",
+        "path:tests/exclusions",
+    ),
+}
+
+
 def dbt_command(vars_key: VarsKey, workdir: Path) -> list[str]:
     return dbt_executable() + [
         "build",
@@ -648,7 +666,9 @@ def dbt_env(workdir: Path) -> dict[str, str]:
         DVZ_DUCKDB_PATH=str(workdir / "warehouse.duckdb"),
         DVZ_PERSON_KEY_SALT=PERSON_KEY_SALT,
         DBT_TARGET="dev",
+        DVZ_EXPORT_DIR=str(workdir / "exports"),
     )
+    (workdir / "exports").mkdir(parents=True, exist_ok=True)
     env.setdefault("DVZ_DUCKDB_MEMORY_LIMIT", "2GB")
     return env
 
@@ -712,6 +732,62 @@ def build_group(vars_key: VarsKey, scenarios: list[Scenario], workdir: Path) -> 
     return result
 
 
+def engine_group_jobs(groups: dict[VarsKey, tuple[list[Scenario], Path]], engine: str):
+    """Worker jobs (engines.run_worker_jobs) building the groups on PostgreSQL or Spark:
+    the same landing CSVs, vars and comparison as on DuckDB. Returns the jobs and a
+    function turning their outcomes into {VarsKey: GroupResult}."""
+    eligibility_columns = ELIGIBILITY_COLUMNS + ("legal_reference", "person_key")
+    status_columns = ("person_key", "final_status", "exclusion_reason")
+    selection = list(ENGINE_SCENARIO_SELECTION.get(engine, SCENARIO_SELECTION))
+    jobs, keys = [], {}
+    for key, (scenarios, workdir) in groups.items():
+        if workdir.exists():
+            shutil.rmtree(workdir)
+        (workdir / "landing").mkdir(parents=True)
+        counts = write_landing_files(workdir / "landing", scenarios)
+        name = f"scenarios_{workdir.name}"
+        keys[name] = key
+        jobs.append(dict(name=name, landing=str(workdir / "landing"), landing_format="csv", workdir=str(workdir),
+                         vars=key.dbt_vars(), select=selection, env={"DVZ_PERSON_KEY_SALT": PERSON_KEY_SALT},
+                         read={"marts.fct_transfer_eligibility": list(eligibility_columns),
+                               "marts.fct_person_transfer_status": list(status_columns)}))
+        (workdir / "group.json").write_text(json.dumps(
+            {"engine": engine, "vars": key.dbt_vars(), "scenarios": [s.name for s in scenarios],
+             "landing_rows": counts, "select": selection}, indent=2), encoding="utf-8")
+
+    def finish(outcomes: dict[str, dict]) -> dict[VarsKey, GroupResult]:
+        results = {}
+        for name, key in keys.items():
+            outcome = outcomes[name]
+            scenarios, workdir = groups[key]
+            if not outcome["ok"]:
+                results[key] = GroupResult(key, workdir, False, (
+                    f"{engine}: group {key.label()}\nscenarios of the group: "
+                    f"{', '.join(s.name for s in scenarios)}\nworkdir: {workdir}\n{outcome['message']}"))
+                continue
+            result = GroupResult(key, workdir, True)
+            result.eligibility = [dict(zip(eligibility_columns, row))
+                                  for row in outcome["rows"]["marts.fct_transfer_eligibility"]]
+            result.person_status = [dict(zip(status_columns, row))
+                                    for row in outcome["rows"]["marts.fct_person_transfer_status"]]
+            results[key] = result
+        return results
+
+    return jobs, finish
+
+
+def build_groups_on_engine(groups: dict[VarsKey, tuple[list[Scenario], Path]], engine: str,
+                           workers: int) -> dict[VarsKey, GroupResult]:
+    """The groups on PostgreSQL or Spark, built by long-lived worker processes
+    (engines.run_worker_jobs: one parse and one Spark session per worker)."""
+    from engines import run_worker_jobs
+
+    jobs, finish = engine_group_jobs(groups, engine)
+    base = next(iter(groups.values()))[1].parent
+    return finish(run_worker_jobs(engine, jobs, base, workers=workers, salt=PERSON_KEY_SALT,
+                                  timeout=int(os.environ.get("DVZ_SCENARIO_DBT_TIMEOUT", "3600"))))
+
+
 def _normalise_db_value(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         if value.time() == dt.time(0, 0):
@@ -762,10 +838,11 @@ def read_marts(result: GroupResult) -> None:
 class GroupBuilder:
     """Builds each vars group once per session (lazily, several in parallel)."""
 
-    def __init__(self, suite: Suite, base_dir: Path, workers: int | None = None):
+    def __init__(self, suite: Suite, base_dir: Path, workers: int | None = None, engine: str = "duckdb"):
         self.suite = suite
         self.base_dir = base_dir
         self.workers = workers or int(os.environ.get("DVZ_SCENARIO_WORKERS", "2"))
+        self.engine = engine
         self.results: dict[VarsKey, GroupResult] = {}
         self._index: dict[VarsKey, int] = {}
 
@@ -785,6 +862,19 @@ class GroupBuilder:
         # group's landing set does not depend on the filter.
         all_groups = self.suite.groups()
         jobs = {k: (all_groups[k], self._workdir(k)) for k in sorted(todo, key=lambda k: k.label())}
+        if self.engine != "duckdb":
+            self.results.update(build_groups_on_engine(jobs, self.engine, self.workers))
+            return
+        self._build_on_duckdb(jobs)
+
+    def pending_groups(self, file_names: Iterable[str]) -> dict[VarsKey, tuple[list[Scenario], Path]]:
+        """The groups `build` would build for these files, with their members and work
+        folders, for a caller that builds them itself (then sets `results`)."""
+        all_groups = self.suite.groups()
+        return {k: (all_groups[k], self._workdir(k))
+                for k in sorted(self.suite.groups(file_names), key=lambda k: k.label()) if k not in self.results}
+
+    def _build_on_duckdb(self, jobs: dict[VarsKey, tuple[list[Scenario], Path]]) -> None:
         with ThreadPoolExecutor(max_workers=max(1, self.workers)) as pool:
             futures = {
                 k: pool.submit(build_group, k, members, workdir)

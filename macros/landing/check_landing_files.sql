@@ -1,5 +1,6 @@
-{#- Stop the run, naming the file, when a landing file is missing or lacks a contract
-    column (CONTRACT.md §1-2). Called by the on-run-start hook. -#}
+{#- Stop the run, naming the file, when a landing file is missing, empty (0 bytes) or lacks
+    a contract column (CONTRACT.md §1-2). Called by the on-run-start hook. A truncated
+    Parquet file stops it here too, with DuckDB's message naming the file. -#}
 {% macro check_landing_files() %}
     {{ return(adapter.dispatch('check_landing_files', 'dvz_transfer_warehouse')()) }}
 {% endmacro %}
@@ -12,6 +13,10 @@
         {%- set found = run_query("select count(*) from glob('" ~ path ~ "')").columns[0].values()[0] -%}
         {%- if found == 0 -%}
             {%- do problems.append("missing landing file " ~ path) -%}
+        {%- elif run_query("select size from read_blob('" ~ path ~ "')").columns[0].values()[0] == 0 -%}
+            {#- read_blob reads no content when only the size is selected -#}
+            {%- do problems.append("landing file " ~ path ~ " is empty (0 bytes); it must hold the column(s) "
+                ~ columns | join(', ')) -%}
         {%- else -%}
             {%- set described = run_query("describe select * from " ~ source(spec['source'], source_stem)) -%}
             {%- set present = described.columns[0].values() | map('lower') | list -%}
@@ -35,4 +40,85 @@
 
 {#- Engines that load landing files in their own step check them there. -#}
 {% macro default__check_landing_files() %}
+{% endmacro %}
+
+{#- PostgreSQL reads the landing tables scripts/load_landing_postgres.py loaded into the
+    schema `landing` (every value as text, plus source_row_number). Stops the run when
+    they are missing, were loaded from another folder or format than this run names, or
+    lack a contract column. -#}
+{% macro postgres__check_landing_files() %}
+    {%- set reload = "load them first: python scripts/load_landing_postgres.py --landing-dir "
+        ~ landing_dir() ~ " --format " ~ landing_format() -%}
+    {%- set tables = run_query(
+        "select table_name from information_schema.tables where table_schema = 'landing'"
+    ).columns[0].values() | list -%}
+    {%- if 'load_manifest' not in tables -%}
+        {{ exceptions.raise_compiler_error(
+            "Landing files not usable (DVZ_LANDING_DIR=" ~ landing_dir() ~ ", landing_format=" ~ landing_format()
+            ~ "): no landing tables in database " ~ target.dbname ~ "; " ~ reload
+        ) }}
+    {%- endif -%}
+    {%- set loaded = {} -%}
+    {%- for row in run_query("select source, file_path, landing_dir, landing_dir_absolute, landing_format"
+        ~ " from landing.load_manifest") -%}
+        {%- do loaded.update({row[0]: row}) -%}
+    {%- endfor -%}
+    {%- set problems = [] -%}
+    {%- for source_stem, spec in landing_contract_columns().items() -%}
+        {%- set path = landing_dir() ~ '/' ~ landing_file_name(source_stem) -%}
+        {%- if source_stem not in loaded or source_stem not in tables -%}
+            {%- do problems.append("missing landing file " ~ path ~ " (no table landing." ~ source_stem ~ ")") -%}
+        {%- elif loaded[source_stem][4] != landing_format()
+            or landing_dir() not in [loaded[source_stem][2], loaded[source_stem][3]] -%}
+            {%- do problems.append("landing." ~ source_stem ~ " holds " ~ loaded[source_stem][1]
+                ~ ", not " ~ path) -%}
+        {%- else -%}
+            {%- set present = run_query("select * from " ~ source(spec['source'], source_stem) ~ " limit 0")
+                .column_names | map('lower') | reject('equalto', 'source_row_number') | list -%}
+            {%- set missing = spec['columns'] | reject('in', present) | list -%}
+            {%- if missing -%}
+                {%- do problems.append("landing file " ~ path ~ " lacks column(s) " ~ missing | join(', ')
+                    ~ " (header found: " ~ present | join(', ') ~ ")") -%}
+            {%- endif -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if problems -%}
+        {{ exceptions.raise_compiler_error(
+            "Landing files not usable (DVZ_LANDING_DIR=" ~ landing_dir() ~ ", landing_format="
+            ~ landing_format() ~ "): " ~ problems | join('; ') ~ "; " ~ reload
+        ) }}
+    {%- endif -%}
+{% endmacro %}
+
+{#- Spark reads the files where they are (spark_attach_landing_file makes each one the
+    relation landing.<source>), after checking that each exists and has the contract
+    columns. -#}
+{% macro spark__check_landing_files() %}
+    {%- set listed = [] -%}
+    {%- for listed_path in run_query("select path from binaryFile.`" ~ landing_dir() ~ "`").columns[0].values() -%}
+        {%- do listed.append(listed_path.split('/')[-1]) -%}
+    {%- endfor -%}
+    {%- set problems = [] -%}
+    {%- do run_query("create database if not exists landing") -%}
+    {%- for source_stem, spec in landing_contract_columns().items() -%}
+        {%- set path = landing_dir() ~ '/' ~ landing_file_name(source_stem) -%}
+        {%- if landing_file_name(source_stem) not in listed -%}
+            {%- do problems.append("missing landing file " ~ path) -%}
+        {%- else -%}
+            {%- do spark_attach_landing_file(source_stem, path) -%}
+            {%- set present = run_query("select * from " ~ source(spec['source'], source_stem) ~ " limit 0")
+                .column_names | map('lower') | reject('equalto', 'source_row_number') | list -%}
+            {%- set missing = spec['columns'] | reject('in', present) | list -%}
+            {%- if missing -%}
+                {%- do problems.append("landing file " ~ path ~ " lacks column(s) " ~ missing | join(', ')
+                    ~ " (header found: " ~ present | join(', ') ~ ")") -%}
+            {%- endif -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if problems -%}
+        {{ exceptions.raise_compiler_error(
+            "Landing files not usable (DVZ_LANDING_DIR=" ~ landing_dir() ~ ", landing_format="
+            ~ landing_format() ~ "): " ~ problems | join('; ')
+        ) }}
+    {%- endif -%}
 {% endmacro %}

@@ -13,3 +13,10 @@
         {{- return('file_row_number + 1') -}}
     {%- endif -%}
 {% endmacro %}
+
+{#- Engines whose landing relations are attached by a load step (PostgreSQL:
+    scripts/load_landing_postgres.py) or by the on-run-start hook (Spark:
+    spark__check_landing_files) carry the position as a column already. -#}
+{% macro default__landing_row_number() %}
+    {{- return('source_row_number') -}}
+{% endmacro %}

@@ -5,6 +5,7 @@
     {%- do landing_format() -%}
     {%- do counting_mode_override() -%}
     {%- do enabled_deferred_flows() -%}
+    {%- do export_batch_month() -%}
     {%- do announce_person_key_salt() -%}
     {%- if execute -%}
         {%- do check_landing_files() -%}

@@ -27,11 +27,18 @@
     {%- set message = "'landing file " ~ landing_file_name(source_stem) ~ ", column " ~ contract_column
         ~ ", row ' || cast(" ~ row_number_column ~ " as " ~ dbt.type_string() ~ ") || ': value \"' || "
         ~ text ~ " || '\" is not " ~ expected ~ "'" -%}
+    {#- A landing column that already has the contract type (typed Parquet) is taken as it
+        is: nothing to parse, nothing unreadable. The test is a constant the engine folds
+        away (landing_value_has_type); text columns (CSV) keep the checked parse below. -#}
+    {%- set has_type = landing_value_has_type(column, target_type) -%}
     {%- set sql -%}
     case
+        {%- if has_type %}
+        when {{ has_type }} then cast({{ column }} as {{ target_type }})
+        {%- endif %}
         when {{ text }} is null then null
         when {{ parsed }} is not null then {{ parsed }}
-        else {{ raise_error_sql(message) }}
+        else {{ raise_error_sql(message, target_type) }}
     end
     {%- endset -%}
     {{ return(sql) }}

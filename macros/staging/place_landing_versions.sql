@@ -9,7 +9,9 @@
       4. SUPERSEDED: every other row.
     rows_relation: a CTE or relation with business_key, recorded_at, source_row_number,
     row_content_hash, row_defect_reason and reference_defect_reason.
-    Returns a select of every input column plus `place` and `reason_code`. -#}
+    Returns a select of every input column plus `place` and `reason_code`.
+    Hand it only those narrow columns and join the placement back to the typed rows on
+    source_row_number: the window then sorts a few columns, not whole rows (ADR 0012). -#}
 {% macro place_landing_versions(rows_relation) %}
 with
 
@@ -27,7 +29,8 @@ conflicting_keys as (
     from timed
     where not is_not_yet_effective and row_defect_reason is null
     group by business_key, recorded_at
-    having count(distinct row_content_hash) > 1
+    -- more than one distinct hash (hashes are never null), without a distinct aggregate
+    having min(row_content_hash) <> max(row_content_hash)
 ),
 
 reasoned as (

@@ -41,10 +41,10 @@ final as (
         insz,
         count(*) as unrepaired_row_count,
         min(recorded_at) as first_unrepaired_recorded_at,
-        {{ dbt.listagg(
+        {{ listagg_ordered(
             measure="source || ':' || cast(source_row_number as " ~ dbt.type_string() ~ ") || ':' || reason_code",
             delimiter_text="', '",
-            order_by_clause="order by source, source_row_number"
+            order_by_columns=['source', 'source_row_number']
         ) }}
             as unrepaired_rows
     from unrepaired

@@ -1,0 +1,49 @@
+"""What enabling each deferred flow (D1–D3) would change."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import warehouse as wh
+
+IMPACT_SQL = """
+select i.flow_code, f.flow_name_en, i.is_enabled_in_run, i.deferred_rows,
+       i.persons_with_deferred_rows, i.persons_newly_transferred
+from marts.fct_deferred_flow_impact as i
+left join marts.dim_flows as f on f.flow_code = i.flow_code
+order by i.flow_code
+"""
+COUNTS = ["deferred_rows", "persons_with_deferred_rows", "persons_newly_transferred"]
+CHART_SERIES = {"persons_with_deferred_rows": "Persons with deferred rows",
+                "persons_newly_transferred": "Persons newly transferred"}
+
+st.title("Deferred-flow impact")
+st.caption("Flows D1–D3 are authorised but deferred for technical reasons: their eligibility "
+           "rows are kept as DEFERRED_TECHNICAL and not reported. This page shows what enabling "
+           "each one alone would add (`--vars '{enabled_deferred_flows: [D1]}'`).")
+
+impact = wh.read_or_stop(IMPACT_SQL)
+if impact.empty:
+    st.info("No deferred flow in the rule catalogue.")
+    st.stop()
+
+columns = st.columns(len(impact))
+for column, row in zip(columns, impact.itertuples()):
+    state = "enabled in this run" if row.is_enabled_in_run else "deferred in this run"
+    column.metric(f"{row.flow_code}: persons newly transferred",
+                  wh.fmt_count(row.persons_newly_transferred),
+                  help=f"{row.flow_name_en} ({state}). Persons not transferred now who would be "
+                       "if this flow alone were also enabled.")
+
+chart_data, hidden = wh.suppress_chart(impact, ["persons_with_deferred_rows", "persons_newly_transferred"])
+chart_data = chart_data.rename(columns=CHART_SERIES)
+st.bar_chart(chart_data, x="flow_code", y=list(CHART_SERIES.values()), color=["#9ecae1", "#08519c"],
+             stack=False, x_label="flow", y_label="persons")
+wh.suppression_note(hidden)
+
+table = impact.assign(is_enabled_in_run=impact["is_enabled_in_run"].map({True: "yes", False: "no"}))
+table = table[["flow_code", *COUNTS, "is_enabled_in_run", "flow_name_en"]]
+st.dataframe(wh.suppress_table(table, COUNTS), hide_index=True)
+st.caption("deferred_rows: eligibility rows of the flow held as DEFERRED_TECHNICAL · "
+           "persons_with_deferred_rows: their persons · persons_newly_transferred: persons not "
+           "transferred today who would be if this flow alone were also enabled.")

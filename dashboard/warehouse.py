@@ -1,0 +1,243 @@
+"""Read-only access to the warehouse for the dashboard pages.
+
+Every query opens its own read-only DuckDB connection and closes it at once, so the
+dashboard never holds the file between page loads: `scripts/run.sh` can swap a new build
+in (`os.replace`) while the dashboard runs, and readers never block a writer for longer
+than one query. Results are cached briefly, keyed by the file's identity (inode, size,
+modification time), so a swapped-in build is read on the next page load.
+
+Only the dashboard marts in `ALLOWED_RELATIONS` may be named: the restricted models
+(`fct_transfer_eligibility`, `rpt_quarantined_rows`, anything in `staging` or
+`intermediate`) carry the insz and are never read here (RULES.md §8). `check_sql` refuses
+any other relation before DuckDB sees the query.
+
+A missing file, a file locked by a writer, a missing table or an unreadable file becomes
+a `WarehouseUnavailable` that `read_or_stop` shows as a message, never a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_PATH = "warehouse/dvz.duckdb"
+CACHE_SECONDS = 60
+
+# The only relations the dashboard may read: aggregates and pseudonymised marts.
+ALLOWED_RELATIONS = frozenset({
+    "marts.fct_monthly_transfers",
+    "marts.fct_person_status_summary",
+    "marts.fct_deferred_flow_impact",
+    "marts.fct_threshold_pipeline",
+    "marts.fct_landing_quality_over_time",
+    "marts.rpt_landing_reconciliation",
+    "marts.fct_person_benefit_durations",
+    "marts.fct_person_transfer_status",
+    "marts.dim_flows",
+    "marts.dim_ocmw",
+})
+
+# Small-cell suppression: person counts from 1 to min_cell() - 1 are shown as "<5"
+# (DVZ_DASHBOARD_MIN_CELL, default 5; 0 turns it off). Landing-row counts on the
+# data-quality page count records, not persons, and are shown as they are.
+DEFAULT_MIN_CELL = 5
+
+
+def min_cell() -> int:
+    value = os.environ.get("DVZ_DASHBOARD_MIN_CELL", "").strip()
+    return int(value) if value.isdigit() else DEFAULT_MIN_CELL
+
+
+_RELATION = re.compile(r"\b(?:from|join)\s+([a-z_][a-z0-9_.]*)(\s*\()?", re.IGNORECASE)
+_CTE_NAME = re.compile(r"\b([a-z_][a-z0-9_]*)\s+as\s*\(", re.IGNORECASE)
+
+
+class UnsafeQuery(ValueError):
+    """A query that names a relation the dashboard may not read."""
+
+
+@dataclass
+class WarehouseUnavailable(Exception):
+    """The warehouse cannot be read right now; `message` says why in plain words."""
+
+    kind: str  # missing | locked | incomplete | unreadable
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def database_path() -> Path:
+    """DVZ_DUCKDB_PATH (default warehouse/dvz.duckdb); a relative path is taken from the
+    repository root, as scripts/run.sh does."""
+    path = Path(os.environ.get("DVZ_DUCKDB_PATH") or DEFAULT_PATH)
+    return path if path.is_absolute() else REPO_ROOT / path
+
+
+def referenced_relations(sql: str) -> set[str]:
+    """The relations a query reads (after `from` / `join`), lower-cased, CTE names left out."""
+    ctes = {name.lower() for name in _CTE_NAME.findall(sql)}
+    names = set()
+    for name, call in _RELATION.findall(sql):
+        if call:
+            raise UnsafeQuery(f"table function {name}() is not allowed in dashboard queries")
+        if name.lower() not in ctes:
+            names.add(name.lower())
+    return names
+
+
+def check_sql(sql: str) -> None:
+    """Refuse a query that is not a single select over the allowed marts."""
+    statement = sql.strip().rstrip(";")
+    if ";" in statement or not re.match(r"(select|with)\b", statement, re.IGNORECASE):
+        raise UnsafeQuery("dashboard queries are single select statements")
+    refused = sorted(referenced_relations(statement) - ALLOWED_RELATIONS)
+    if refused:
+        raise UnsafeQuery(f"dashboard queries may not read {', '.join(refused)}")
+
+
+def _file_stamp(path: Path) -> tuple[int, int, int]:
+    stat = path.stat()
+    return stat.st_ino, stat.st_size, stat.st_mtime_ns
+
+
+def _unavailable(error: duckdb.Error, path: Path) -> WarehouseUnavailable:
+    text = str(error)
+    first_line = text.splitlines()[0] if text else type(error).__name__
+    if "lock" in text.lower():
+        return WarehouseUnavailable(
+            "locked",
+            f"The warehouse `{path}` is locked by another process, most likely a dbt build "
+            "writing to it. The dashboard shows the data again as soon as it finishes: reload "
+            "this page in a minute. (`bash scripts/run.sh` builds into a new file and swaps it "
+            "in, so it never locks the served file.)",
+        )
+    if isinstance(error, duckdb.CatalogException):
+        return WarehouseUnavailable(
+            "incomplete",
+            f"The warehouse `{path}` lacks a table this page needs ({first_line}). It was "
+            "probably built by an older version of the project: rebuild it with "
+            "`bash scripts/run.sh`.",
+        )
+    return WarehouseUnavailable(
+        "unreadable", f"The warehouse `{path}` cannot be read: {first_line}"
+    )
+
+
+def _query(path: Path, sql: str, params: tuple) -> pd.DataFrame:
+    """One short-lived read-only connection per query, closed before returning. External
+    access is off: the connection reads this file and nothing else."""
+    if not path.exists():
+        building = path.with_name(path.name + ".building")
+        hint = ("a build is writing the first one now" if building.exists()
+                else "build it with `bash scripts/run.sh`")
+        raise WarehouseUnavailable("missing", f"No warehouse at `{path}` yet: {hint}.")
+    try:
+        with duckdb.connect(str(path), read_only=True,
+                            config={"enable_external_access": False}) as con:
+            return con.execute(sql, list(params)).df()
+    except duckdb.Error as error:
+        raise _unavailable(error, path) from None
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def _cached_query(path: str, stamp: tuple, sql: str, params: tuple) -> pd.DataFrame:
+    # `stamp` is only part of the cache key: a rebuilt file is a new entry.
+    return _query(Path(path), sql, params)
+
+
+def read(sql: str, params: tuple = ()) -> pd.DataFrame:
+    """The result of one checked query over the allowed marts (cached for CACHE_SECONDS)."""
+    check_sql(sql)
+    path = database_path()
+    try:
+        stamp = _file_stamp(path)
+    except FileNotFoundError:
+        stamp = (0, 0, 0)
+    return _cached_query(str(path), stamp, sql, tuple(params))
+
+
+def read_or_stop(sql: str, params: tuple = ()) -> pd.DataFrame:
+    """`read`, but a warehouse that cannot be read shows a message and ends the page run."""
+    try:
+        return read(sql, params)
+    except WarehouseUnavailable as problem:
+        show_problem(problem)
+        st.stop()
+        raise  # st.stop() raises; this line is never reached
+
+
+def show_problem(problem: WarehouseUnavailable) -> None:
+    if problem.kind in ("missing", "locked"):
+        st.warning(problem.message, icon=":material/hourglass_top:")
+    else:
+        st.error(problem.message, icon=":material/error:")
+
+
+def built_at() -> str | None:
+    """The warehouse file's modification time, for the page footers."""
+    try:
+        mtime = database_path().stat().st_mtime
+    except FileNotFoundError:
+        return None
+    return dt.datetime.fromtimestamp(mtime).strftime("%Y-%m-%d %H:%M")
+
+
+# --- Small-cell suppression -------------------------------------------------------------
+
+def is_small(count) -> bool:
+    return pd.notna(count) and 0 < count < min_cell()
+
+
+def fmt_count(count) -> str:
+    """A person count for display: thousands separated, "<5" for 1 to 4 persons."""
+    if pd.isna(count):
+        return "–"
+    if is_small(count):
+        return f"<{min_cell()}"
+    return f"{int(count):,}"
+
+
+def fmt_share(count, total) -> str:
+    """A share of a total, left out where the count itself is suppressed."""
+    if not total or is_small(count):
+        return "–"
+    return f"{count / total:.1%}"
+
+
+def suppress_table(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """A copy for st.dataframe with the count columns formatted by `fmt_count`."""
+    shown = frame.copy()
+    for column in columns:
+        shown[column] = shown[column].map(fmt_count)
+    return shown
+
+
+def suppress_chart(frame: pd.DataFrame, columns: str | list[str]) -> tuple[pd.DataFrame, int]:
+    """A copy for a chart with small counts blanked out, and how many were blanked."""
+    shown = frame.copy()
+    hidden = 0
+    for column in [columns] if isinstance(columns, str) else columns:
+        small = shown[column].map(is_small).astype(bool)
+        shown[column] = shown[column].astype("Float64").where(~small)
+        hidden += int(small.sum())
+    return shown, hidden
+
+
+def suppression_note(hidden: int) -> None:
+    if hidden:
+        st.caption(f"{hidden} cell(s) with fewer than {min_cell()} persons are hidden "
+                   "(small-cell suppression).")
+
+
+def ordered(values: pd.Series) -> pd.Categorical:
+    """Labels as an ordered categorical in their current order, so charts keep it."""
+    return pd.Categorical(values, categories=list(dict.fromkeys(values)), ordered=True)

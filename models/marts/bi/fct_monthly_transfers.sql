@@ -1,0 +1,50 @@
+-- Monthly transfers for dashboards: the TRANSFER eligibility rows (RULES.md §7) counted
+-- by the month of their transfer_due_on (RULES.md §6), flow and OCMW, with the OCMW's
+-- municipality, province and region. Aggregates only: no person-level column.
+with
+
+statuses as (
+    select * from {{ ref('int_transfer_eligibility_statuses') }}
+),
+
+ocmw as (
+    select * from {{ ref('dim_ocmw') }}
+),
+
+transfers as (
+    select
+        {{ month_start('transfer_due_on') }} as transfer_month,
+        flow_code,
+        ocmw_nis_code,
+        insz
+    from statuses
+    where transfer_status = 'TRANSFER'
+),
+
+counted as (
+    select
+        transfer_month,
+        flow_code,
+        ocmw_nis_code,
+        count(*) as transfer_rows,
+        count(distinct insz) as persons_transferred
+    from transfers
+    group by transfer_month, flow_code, ocmw_nis_code
+),
+
+final as (
+    select
+        counted.transfer_month,
+        counted.flow_code,
+        counted.ocmw_nis_code,
+        ocmw.municipality_nl,
+        ocmw.province_nl,
+        ocmw.region,
+        counted.transfer_rows,
+        counted.persons_transferred,
+        {{ as_of_date_sql() }} as as_of_date
+    from counted
+    left join ocmw on counted.ocmw_nis_code = ocmw.ocmw_nis_code
+)
+
+select * from final

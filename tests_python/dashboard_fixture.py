@@ -1,0 +1,75 @@
+"""A real warehouse for the dashboard tests, built once per pytest session.
+
+Generates a small adversarial landing set (so every page has something to show: quarantined
+rows, held persons, deferred flows) and builds, with dbt, only the seeds and models the
+dashboard marts depend on (no data tests: the end-to-end test owns those). Both dashboard
+test modules call `dashboard_warehouse`; the second call finds the first build in pytest's
+session temp folder and reuses it.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+from dbt_compile import REPO_ROOT, dbt_env
+
+DASHBOARD_DIR = REPO_ROOT / "dashboard"
+if str(DASHBOARD_DIR) not in sys.path:
+    sys.path.insert(0, str(DASHBOARD_DIR))
+
+import warehouse  # noqa: E402  (dashboard/warehouse.py, found through the path above)
+
+AS_OF = "2025-06-30"
+PERSONS = 300
+SEED = 11
+CROSS_CHECK_MODELS = ["fct_transfer_eligibility", "rpt_quarantined_rows"]
+
+
+def dashboard_warehouse(tmp_path_factory) -> Path:
+    """The path of a warehouse built by dbt from generated landing files (built on first use)."""
+    workdir = tmp_path_factory.getbasetemp() / "dashboard_warehouse"
+    database = workdir / "warehouse.duckdb"
+    marker = workdir / "built.json"
+    if marker.exists():
+        return database
+    workdir.mkdir(exist_ok=True)
+    started = time.monotonic()
+    landing = workdir / "landing"
+    subprocess.run(
+        [sys.executable, "scripts/generate_landing.py", "--out", str(landing), "--persons", str(PERSONS),
+         "--seed", str(SEED), "--as-of", AS_OF, "--format", "parquet", "--adversarial"],
+        cwd=REPO_ROOT, check=True, capture_output=True,
+    )
+    # The dashboard marts, and the restricted models the tests check them against.
+    models = sorted(name.split(".", 1)[1] for name in warehouse.ALLOWED_RELATIONS) + CROSS_CHECK_MODELS
+    command = [str(Path(sys.executable).with_name("dbt")), "--no-use-colors", "build",
+               "--select", " ".join(f"+{model}" for model in models),
+               "--resource-type", "seed", "--resource-type", "model",
+               "--vars", json.dumps({"as_of_date": AS_OF}),
+               "--target-path", str(workdir / "target"), "--log-path", str(workdir / "logs")]
+    result = subprocess.run(
+        command, cwd=REPO_ROOT, capture_output=True, text=True,
+        env=dbt_env(DBT_TARGET="dev", DVZ_LANDING_DIR=str(landing), DVZ_DUCKDB_PATH=str(database),
+                    DVZ_PERSON_KEY_SALT="dashboard-test-salt"),
+    )
+    assert result.returncode == 0, result.stdout[-6000:]
+    marker.write_text(json.dumps({"seconds": round(time.monotonic() - started, 1)}))
+    return database
+
+
+def query(database: Path, sql: str) -> list[tuple]:
+    """Read the built warehouse independently of the dashboard code."""
+    with duckdb.connect(str(database), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def shown_count(count: int) -> str:
+    """How the dashboard must show a person count: hand-written here, not imported, so a
+    change of the suppression rule in the app fails the tests (threshold 5)."""
+    return "<5" if 0 < count < 5 else f"{count:,}"

@@ -1,0 +1,153 @@
+"""Session fixtures of the engine tests (registered in conftest.py): one generated
+adversarial landing set and one full build of it per engine, built on first use and
+shared by test_engines_cross.py (the cross-engine comparison) and
+test_engines_postgres.py (the access roles); and `spark_batch`, every Spark build of the
+session run together.
+
+`spark_batch`: a Spark build pays for starting a JVM and parsing the project before its
+first statement, and a cold JVM runs its first build about twice as slowly as the next.
+So every collected test module that defines `spark_jobs(request, base)` hands its builds
+(engines.run_worker_jobs jobs) to this one fixture, which runs them all in two
+long-lived worker processes and returns {job name: outcome}.
+
+Every engine gets the same Parquet files, the same vars and the same person_key salt,
+so their outputs must be identical row for row. What each build runs:
+- DuckDB and PostgreSQL: `dbt build`, every seed, model, data test and unit test;
+- Spark: seeds, models, the singular tests and the generic tests of the published
+  models (marts, reporting, exports). Each Spark statement costs about a second: the
+  600-odd generic tests of staging and intermediate models would add minutes and test
+  the same SQL the other engines test; the dbt unit tests' fixtures are DuckDB SQL.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import os
+
+from engines import REPO_ROOT, EngineBuild, run_worker_jobs, skip_or_fail_without
+
+CROSS_ENGINE_AS_OF = "2025-06-30"
+CROSS_ENGINE_PERSONS = 300
+CROSS_ENGINE_SEED = 23
+CROSS_ENGINE_SALT = "cross-engine-salt"
+CROSS_ENGINE_FORMAT = "parquet"
+
+# What the cross-engine test compares: the contract columns of the marts it reads.
+CROSS_ENGINE_COMPARED = {
+    "marts.fct_transfer_eligibility": (
+        "insz", "person_key", "flow_code", "criterion_code", "episode_start", "episode_end",
+        "criterion_met_on", "transfer_due_on", "transfer_status", "counted_days", "counted_months",
+        "ocmw_nis_code", "legal_reference",
+    ),
+    "marts.fct_person_transfer_status": ("person_key", "final_status", "exclusion_reason"),
+    "marts.rpt_quarantined_rows": ("source", "source_row_number", "business_key", "reason_code"),
+    "marts.fct_person_benefit_durations": (
+        "person_key", "benefit_type", "aid_days", "reimbursed_days", "reimbursed_months",
+        "reimbursed_amount_eur", "first_aid_day", "last_aid_day",
+    ),
+}
+
+SPARK_BUILD_SELECT = [
+    "resource_type:seed", "resource_type:model", "test_type:singular",
+    "test_type:generic,path:models/marts", "test_type:generic,path:models/reporting",
+    "test_type:generic,path:models/exports",
+]
+BUILD_SELECTION = {
+    "duckdb": [],
+    "postgres": [],
+    "spark": ["--select", *SPARK_BUILD_SELECT, "--indirect-selection", "empty"],
+}
+
+
+@pytest.fixture(scope="session")
+def cross_engine_landing(tmp_path_factory) -> Path:
+    landing = tmp_path_factory.mktemp("cross_engine_landing")
+    subprocess.run(
+        [sys.executable, "scripts/generate_landing.py", "--out", str(landing),
+         "--persons", str(CROSS_ENGINE_PERSONS), "--seed", str(CROSS_ENGINE_SEED),
+         "--as-of", CROSS_ENGINE_AS_OF, "--format", "both", "--adversarial"],
+        cwd=REPO_ROOT, check=True, capture_output=True,
+    )
+    return landing
+
+
+class CrossEngineBuilds:
+    """Builds the landing set on an engine on first request, once per session."""
+
+    def __init__(self, landing: Path, base: Path):
+        self.landing = landing
+        self.base = base
+        self.builds: dict[str, EngineBuild] = {}
+        self.failures: dict[str, str] = {}
+        self.seconds: dict[str, float] = {}
+
+    def get(self, engine: str) -> EngineBuild:
+        skip_or_fail_without(engine)
+        if engine in self.failures:
+            pytest.fail(self.failures[engine], pytrace=False)
+        if engine not in self.builds:
+            build = EngineBuild(engine, self.base / engine, self.landing, CROSS_ENGINE_SALT,
+                                landing_format=CROSS_ENGINE_FORMAT)
+            started = time.monotonic()
+            try:
+                build.prepare()
+                result = build.dbt(["build", *BUILD_SELECTION[engine], "--vars",
+                                    json.dumps({"as_of_date": CROSS_ENGINE_AS_OF,
+                                                "landing_format": CROSS_ENGINE_FORMAT})])
+            except (RuntimeError, subprocess.TimeoutExpired) as exc:
+                build.cleanup()
+                self.failures[engine] = f"{engine} build of the cross-engine landing set failed: {exc}"
+                pytest.fail(self.failures[engine], pytrace=False)
+            self.seconds[engine] = time.monotonic() - started
+            print(f"\n{engine}: cross-engine build in {self.seconds[engine]:.0f} s")
+            if result.returncode != 0:
+                build.cleanup()
+                self.failures[engine] = (f"{engine} build of the cross-engine landing set failed "
+                                         f"(workdir {build.workdir}):\n" + result.stdout[-8000:])
+                pytest.fail(self.failures[engine], pytrace=False)
+            self.builds[engine] = build
+        return self.builds[engine]
+
+    def cleanup(self) -> None:
+        for build in self.builds.values():
+            build.cleanup()
+
+
+@pytest.fixture(scope="session")
+def cross_engine_builds(cross_engine_landing, tmp_path_factory):
+    builds = CrossEngineBuilds(cross_engine_landing, tmp_path_factory.mktemp("cross_engine_builds"))
+    yield builds
+    builds.cleanup()
+
+
+@pytest.fixture(scope="session")
+def spark_batch(request, tmp_path_factory) -> dict[str, dict]:
+    skip_or_fail_without("spark")
+    base = tmp_path_factory.mktemp("spark_batch")
+    modules = []
+    for item in request.session.items:
+        if hasattr(item.module, "spark_jobs") and item.module not in modules:
+            modules.append(item.module)
+    jobs = [job for module in modules for job in module.spark_jobs(request, base)]
+    started = time.monotonic()
+    outcomes = run_worker_jobs("spark", jobs, base, workers=int(os.environ.get("DVZ_SPARK_WORKERS", "2")),
+                               salt=CROSS_ENGINE_SALT)
+    print(f"\nspark: {len(jobs)} build(s) in {time.monotonic() - started:.0f} s: "
+          + ", ".join(f"{name} {outcome.get('seconds', '?')} s" for name, outcome in outcomes.items()))
+    return outcomes
+
+
+def cross_engine_spark_job(landing: Path, base: Path) -> dict:
+    """The cross-engine build as a spark_batch job."""
+    return dict(name="cross_engine", landing=str(landing), landing_format=CROSS_ENGINE_FORMAT,
+                workdir=str(base / "cross_engine"), select=SPARK_BUILD_SELECT,
+                vars={"as_of_date": CROSS_ENGINE_AS_OF, "landing_format": CROSS_ENGINE_FORMAT},
+                env={"DVZ_PERSON_KEY_SALT": CROSS_ENGINE_SALT}, weight=3,
+                read={table: list(columns) for table, columns in CROSS_ENGINE_COMPARED.items()})

@@ -1,0 +1,73 @@
+"""The dashboard in a real browser: `streamlit run` as a subprocess on a free local port,
+Debian's Chromium driven by Python Playwright (no browser download). The overview's
+headline figures must appear with the warehouse's values, and the sidebar must lead to
+another page. Chromium missing skips the test on a developer's machine, never in CI
+(`CI` set): there `.ci/run` installs it."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from pathlib import Path
+
+import pytest
+
+from dashboard_fixture import dashboard_warehouse, query, shown_count
+
+import screenshots  # noqa: E402  (dashboard/screenshots.py; dashboard_fixture puts it on the path)
+
+
+def _browser_missing() -> str | None:
+    if not Path(screenshots.CHROMIUM).exists():
+        return f"{screenshots.CHROMIUM} not found (apt-get install chromium)"
+    if importlib.util.find_spec("playwright") is None:
+        return "the playwright package is not installed (requirements-dev.txt)"
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser_ready() -> None:
+    """Before the warehouse build: a skip costs nothing."""
+    missing = _browser_missing()
+    if missing and os.environ.get("CI"):
+        pytest.fail(f"CI must run the browser test: {missing}")
+    if missing:
+        pytest.skip(missing)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    return dashboard_warehouse(tmp_path_factory)
+
+
+def _metrics(page) -> dict[str, str]:
+    shown = {}
+    for metric in page.locator('[data-testid="stMetric"]').all():
+        label = metric.locator('[data-testid="stMetricLabel"]').inner_text().strip()
+        shown[label] = metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
+    return shown
+
+
+def test_the_overview_shows_the_headline_figures_in_chromium(browser_ready, built):
+    persons = dict(query(built, "select final_status, count(*) from marts.fct_person_transfer_status group by 1"))
+    transfer_rows = query(built, "select count(*) from marts.fct_transfer_eligibility "
+                                 "where transfer_status = 'TRANSFER'")[0][0]
+    as_of = query(built, "select max(as_of_date) from marts.fct_person_transfer_status")[0][0]
+    with screenshots.running_app(built) as url, screenshots.launch_chromium() as page:
+        screenshots.open_page(page, url, '[data-testid="stMetricValue"]')
+        assert page.locator("h1").first.inner_text().strip() == "DVZ transfer warehouse"
+        assert _metrics(page) == {
+            "Persons transferred": shown_count(persons["TRANSFER"]),
+            "Transfer rows": shown_count(transfer_rows),
+            "As of": as_of.isoformat(),
+            "Persons excluded": shown_count(persons["EXCLUDED"]),
+            "Persons held": shown_count(persons["HELD_DATA_QUALITY"]),
+            "Persons deferred": shown_count(persons.get("DEFERRED_TECHNICAL", 0)),
+        }
+
+        page.get_by_role("link", name="Exclusions by reason").first.click()
+        page.wait_for_url("**/exclusions", timeout=30_000)
+        page.wait_for_selector('h1:has-text("Exclusions by reason")', timeout=30_000)
+        page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=30_000)
+        assert _metrics(page) == {"Persons excluded": shown_count(persons["EXCLUDED"])}
+        assert page.locator('[data-testid="stException"]').count() == 0

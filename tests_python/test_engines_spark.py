@@ -1,0 +1,74 @@
+"""Spark only: bad landing files stop the run with the message DuckDB gives
+(CONTRACT.md §1-2, ADR 0006), read in place by spark__check_landing_files and
+spark_attach_landing_file. Both builds run in the session's Spark workers (spark_batch).
+
+- a missing file and a file without a contract column are named in one message before
+  any model runs;
+- a value that cannot be read as its type (`1990-02-30`, a date that does not exist,
+  which Spark's lenient cast would otherwise turn into null) stops the run naming the
+  file, the column, the 1-based row and the value.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from engine_fixtures import CROSS_ENGINE_AS_OF
+
+PERSONS_HEADER = "insz,birth_date,nationality_code,belgian_since,recorded_at"
+OTHER_HEADERS = {
+    "residence_permits": "permit_id,insz,document_type,residence_ground,register,valid_from,valid_to,recorded_at",
+    "aid_decisions": "decision_id,ocmw_nis_code,insz,legal_scheme,aid_form,period_start,period_end,"
+                     "monthly_amount_eur,decision_date,status,recorded_at",
+    "reimbursements": "reimbursement_id,decision_id,insz,aid_month,amount_eur,paid_on,recorded_at",
+}
+
+
+def spark_jobs(request, base):
+    """The two builds, run with the session's other Spark builds (spark_batch)."""
+    base = base / "landing_checks"
+    base.mkdir()
+    jobs = []
+
+    bad_files = base / "bad_files"
+    bad_files.mkdir()
+    (bad_files / "persons.csv").write_text("insz,birth_date,nationality,belgian_since,recorded_at\n", encoding="utf-8")
+    for source in ("residence_permits", "aid_decisions"):
+        (bad_files / f"{source}.csv").write_text(OTHER_HEADERS[source] + "\n", encoding="utf-8")
+    jobs.append(dict(name="check_bad_files", landing=str(bad_files), landing_format="csv", workdir=str(base / "job1"),
+                     vars={"landing_format": "csv"}, select=["ref_code_lists"], read={}))
+
+    bad_value = base / "bad_value"
+    bad_value.mkdir()
+    (bad_value / "persons.csv").write_text(
+        PERSONS_HEADER + "\n85073003328,1985-07-30,FR,,2014-01-01 10:00:00\n"
+        "90010112395,1990-02-30,NL,,2014-01-01 10:00:00\n", encoding="utf-8")
+    for source, header in OTHER_HEADERS.items():
+        (bad_value / f"{source}.csv").write_text(header + "\n", encoding="utf-8")
+    jobs.append(dict(name="check_bad_value", landing=str(bad_value), landing_format="csv", workdir=str(base / "job2"),
+                     vars={"landing_format": "csv", "as_of_date": CROSS_ENGINE_AS_OF},
+                     select=["base_national_register__persons"], read={}))
+    return jobs
+
+
+@pytest.fixture(scope="module")
+def spark_outcomes(spark_batch):
+    return spark_batch
+
+
+def test_a_missing_file_and_a_missing_column_are_named_before_any_model_runs(spark_outcomes):
+    outcome = spark_outcomes["check_bad_files"]
+    assert not outcome["ok"]
+    message = outcome["message"]
+    assert "missing landing file" in message and "reimbursements.csv" in message, message[-3000:]
+    assert "persons.csv lacks column(s) nationality_code" in message, message[-3000:]
+
+
+def test_an_unreadable_value_stops_the_run_naming_file_column_row_and_value(spark_outcomes):
+    outcome = spark_outcomes["check_bad_value"]
+    assert not outcome["ok"]
+    logs = json.dumps(outcome["message"])
+    for word in ("persons.csv", "column birth_date,", "row 2", "1990-02-30"):
+        assert word in logs, outcome["message"][-3000:]

@@ -1,0 +1,243 @@
+"""Privacy (RULES.md §8) and the DVZ batch export (issue #4, parts 2 and 3), on the shared
+full build of the generated adversarial landing set (build_fixtures.py):
+
+- person_key is the SHA-256 of the salt followed by the insz, recomputed here in Python;
+  the salt reaches no compiled SQL, no manifest and no static docs;
+- the prod target refuses to run without DVZ_PERSON_KEY_SALT; dev says it uses a demo salt;
+- the privacy guard fails the build when a dashboard mart carries `insz` (a probe model in
+  a copy of the project) and drops the offending relation;
+- the export files hold exactly the TRANSFER rows due in the batch month, with the RULES.md
+  §8 fields only; Parquet and CSV agree; the manifest's hashes, sizes and row count are
+  those of the files, and names the commit and the invocation;
+- fct_deferred_flow_impact is checked against a second build with the deferred flows
+  enabled: the persons it says would become TRANSFER are exactly those that do.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+
+from build_fixtures import AS_OF
+from dbt_compile import REPO_ROOT, dbt_env
+
+SALT = "end-to-end-salt"  # the shared build's salt (build_fixtures.py)
+EXPORT_FIELDS = [
+    "insz", "flow_code", "criterion_code", "episode_start", "episode_end", "aid_period_start",
+    "aid_period_end", "counted_days", "counted_months", "reimbursed_amount_eur", "ocmw_nis_code",
+]
+# The models and seeds a build needs; a copy of them is a complete dbt project.
+PROJECT_PARTS = ["dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests", "docs/blocks"]
+DBT = str(Path(sys.executable).with_name("dbt"))
+
+
+def _dbt(args: list[str], workdir: Path, landing: Path, project: Path = REPO_ROOT,
+         **env: str) -> subprocess.CompletedProcess:
+    extra = dict(DBT_TARGET="dev", DVZ_LANDING_DIR=str(landing),
+                 DVZ_DUCKDB_PATH=str(workdir / "warehouse.duckdb"), DVZ_PERSON_KEY_SALT=SALT,
+                 DVZ_EXPORT_DIR=str(workdir / "exports"))
+    extra.update(env)
+    (workdir / "exports").mkdir(parents=True, exist_ok=True)
+    command = [DBT, "--no-use-colors", *args, "--project-dir", str(project),
+               "--target-path", str(workdir / "target"), "--log-path", str(workdir / "logs")]
+    return subprocess.run(command, cwd=project, capture_output=True, text=True, env=dbt_env(**extra))
+
+
+def _read(database: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(database), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+@pytest.fixture(scope="module")
+def landing(adversarial_landing) -> Path:
+    return adversarial_landing
+
+
+def _busiest_batch_month(database: Path) -> str:
+    rows = _read(database, """
+        select strftime(transfer_due_on, '%Y-%m') as month, count(*) as n
+        from marts.fct_transfer_eligibility where transfer_status = 'TRANSFER'
+        group by month order by n desc, month limit 1""")
+    assert rows, "the generated set has no TRANSFER row: the export test would prove nothing"
+    return rows[0][0]
+
+
+@pytest.fixture(scope="module")
+def build(parquet_build, landing, tmp_path_factory) -> dict:
+    """A copy of the shared full build; on it the export again for the month with the most
+    TRANSFER rows (the default batch month, that of as_of_date, may hold none), with a known
+    commit, then the static docs."""
+    workdir = tmp_path_factory.mktemp("privacy_build")
+    shutil.copy(parquet_build, workdir / "warehouse.duckdb")
+    batch_month = _busiest_batch_month(workdir / "warehouse.duckdb")
+    dbt_vars = {"as_of_date": AS_OF, "export_batch_month": batch_month}
+    export = _dbt(["build", "--select", "dvz_transfer_batch", "--vars", json.dumps(dbt_vars)], workdir, landing,
+                  DVZ_GIT_COMMIT="test-commit-0123")
+    assert export.returncode == 0, export.stdout[-6000:]
+    run_results = json.loads((workdir / "target" / "run_results.json").read_text())
+    docs = _dbt(["docs", "generate", "--static", "--vars", json.dumps(dbt_vars)], workdir, landing)
+    assert docs.returncode == 0, docs.stdout[-4000:]
+    return {"workdir": workdir, "database": workdir / "warehouse.duckdb", "batch_month": batch_month,
+            "export_invocation_id": run_results["metadata"]["invocation_id"]}
+
+
+def test_person_key_is_sha256_of_salt_and_insz(build):
+    rows = _read(build["database"], "select insz, person_key from marts.fct_transfer_eligibility")
+    assert rows
+    for insz, person_key in rows:
+        assert person_key == hashlib.sha256((SALT + insz).encode("utf-8")).hexdigest()
+
+
+def test_salt_reaches_no_compiled_sql_manifest_or_docs(build):
+    target = build["workdir"] / "target"
+    carriers = [path.relative_to(target) for path in target.rglob("*")
+                if path.is_file() and path.name != "partial_parse.msgpack"
+                and SALT.encode() in path.read_bytes()]
+    assert (target / "static_index.html").exists()
+    assert carriers == [], f"the salt is written in {carriers}"
+
+
+def test_prod_target_refuses_to_run_without_the_salt(landing, tmp_path):
+    result = _dbt(["run", "--select", "dim_flows"], tmp_path, landing, DBT_TARGET="prod", DVZ_PERSON_KEY_SALT="")
+    assert result.returncode != 0
+    assert "DVZ_PERSON_KEY_SALT is not set" in result.stdout
+    assert not (tmp_path / "warehouse.duckdb").exists() or not _read(
+        tmp_path / "warehouse.duckdb", "select * from information_schema.tables where table_schema = 'marts'")
+
+
+def test_dev_target_says_it_uses_the_demo_salt(landing, tmp_path):
+    result = _dbt(["parse"], tmp_path, landing, DVZ_PERSON_KEY_SALT="")
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "uses the DEMO salt" in result.stdout
+
+
+def test_privacy_guard_fails_a_dashboard_mart_that_carries_insz(build, landing, tmp_path):
+    project = tmp_path / "project"
+    for part in PROJECT_PARTS:
+        source = REPO_ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, project / part)
+        else:
+            project.mkdir(exist_ok=True)
+            shutil.copy(source, project / part)
+    probe = project / "models" / "marts" / "bi" / "fct_privacy_probe.sql"
+    probe.write_text("select insz, flow_code from {{ ref('int_transfer_eligibility_statuses') }}\n")
+    shutil.copy(build["database"], tmp_path / "warehouse.duckdb")
+    result = _dbt(["run", "--select", "fct_privacy_probe", "--vars", json.dumps({"as_of_date": AS_OF})],
+                  tmp_path, landing, project=project)
+    assert result.returncode != 0
+    assert "dashboard model fct_privacy_probe carries personal data column(s) insz" in result.stdout
+    assert not _read(tmp_path / "warehouse.duckdb",
+                     "select * from information_schema.tables where table_name = 'fct_privacy_probe'")
+    # The same model without the insz builds: the guard rejects the column, not the model.
+    probe.write_text("select flow_code from {{ ref('int_transfer_eligibility_statuses') }}\n")
+    result = _dbt(["run", "--select", "fct_privacy_probe", "--vars", json.dumps({"as_of_date": AS_OF})],
+                  tmp_path, landing, project=project)
+    assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_dashboard_marts_carry_no_personal_column(build):
+    rows = _read(build["database"], """
+        select table_schema || '.' || table_name, column_name from information_schema.columns
+        where table_schema = 'marts' and lower(column_name) in ('insz', 'birth_date', 'business_key')
+        and table_name not in ('fct_transfer_eligibility', 'rpt_quarantined_rows')""")
+    assert rows == []
+
+
+def _export_paths(build) -> dict[str, Path]:
+    stem = build["workdir"] / "exports" / f"dvz_transfer_batch_{build['batch_month']}"
+    return {kind: Path(f"{stem}.{kind}") for kind in ("parquet", "csv", "manifest.json")}
+
+
+def test_export_holds_the_transfer_rows_due_in_the_batch_month(build):
+    paths = _export_paths(build)
+    table = pq.read_table(paths["parquet"])
+    assert table.column_names == EXPORT_FIELDS
+    expected = _read(build["database"], f"""
+        select insz, flow_code, episode_start from marts.fct_transfer_eligibility
+        where transfer_status = 'TRANSFER' and strftime(transfer_due_on, '%Y-%m') = '{build['batch_month']}'""")
+    exported = {(row["insz"], row["flow_code"], row["episode_start"]) for row in table.to_pylist()}
+    assert exported == set(expected) and len(expected) == table.num_rows > 0
+    with open(paths["csv"], newline="", encoding="utf-8") as handle:
+        csv_rows = list(csv.DictReader(handle))
+    assert list(csv_rows[0].keys()) == EXPORT_FIELDS
+    parquet_rows = [{key: "" if value is None else str(value) for key, value in row.items()}
+                    for row in table.to_pylist()]
+    assert csv_rows == parquet_rows
+
+
+def test_export_manifest_describes_the_files(build):
+    paths = _export_paths(build)
+    manifest = json.loads(paths["manifest.json"].read_text())
+    assert manifest["batch_month"] == build["batch_month"]
+    assert manifest["as_of_date"] == AS_OF
+    assert manifest["git_commit"] == "test-commit-0123"
+    assert manifest["dbt_invocation_id"] == build["export_invocation_id"]
+    assert manifest["row_count"] == pq.read_metadata(paths["parquet"]).num_rows
+    listed = {Path(item["file"]): item for item in manifest["files"]}
+    assert set(listed) == {paths["parquet"], paths["csv"]}
+    for path, item in listed.items():
+        assert path.is_absolute()
+        assert item["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+        assert item["bytes"] == path.stat().st_size
+
+
+def test_deferred_flow_impact_matches_a_build_with_the_flows_enabled(build, landing, tmp_path):
+    impact = dict(_read(build["database"], "select flow_code, persons_newly_transferred from marts.fct_deferred_flow_impact"))
+    assert set(impact) == {"D1", "D2", "D3"}
+    assert sum(impact.values()) > 0, "no deferred impact in the generated set: the check would prove nothing"
+    before = {key for (key,) in _read(build["database"],
+              "select person_key from marts.fct_person_transfer_status where final_status = 'TRANSFER'")}
+    # One flow is enough to check the computation (the SQL is the same for every flow);
+    # the one with the largest impact makes the check the sharpest.
+    for flow in [max(sorted(impact), key=lambda code: impact[code])]:
+        workdir = tmp_path / flow
+        workdir.mkdir()
+        shutil.copy(build["database"], workdir / "warehouse.duckdb")
+        result = _dbt(["run", "--select", "int_rules__flows_in_force+", "--vars",
+                       json.dumps({"as_of_date": AS_OF, "enabled_deferred_flows": [flow],
+                                   "export_batch_month": build["batch_month"]})],
+                      workdir, landing)
+        assert result.returncode == 0, result.stdout[-3000:]
+        after = {key for (key,) in _read(workdir / "warehouse.duckdb",
+                 "select person_key from marts.fct_person_transfer_status where final_status = 'TRANSFER'")}
+        assert before <= after
+        assert len(after - before) == impact[flow], flow
+
+
+def test_warehouse_file_opens_in_duckdb_1x(build, tmp_path):
+    """storage_compatibility_version v1.4.0: a DuckDB 1.x reader (what BI tools embed) opens
+    the file. Needs PyPI to install duckdb 1.4 into a throw-away venv."""
+    venv = tmp_path / "duckdb14"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    install = subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet", "duckdb==1.4.2"],
+                             capture_output=True, text=True)
+    assert install.returncode == 0, install.stderr[-2000:]
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(build["database"], copy)
+    read = subprocess.run([str(venv / "bin" / "python"), "-c", (
+        "import duckdb, sys; c = duckdb.connect(sys.argv[1], read_only=True); "
+        "print(duckdb.__version__, c.execute('select count(*) from marts.fct_person_transfer_status').fetchone()[0])"
+    ), str(copy)], capture_output=True, text=True)
+    assert read.returncode == 0, read.stderr[-2000:]
+    version, persons = read.stdout.split()
+    assert version.startswith("1.4")
+    assert int(persons) == _read(build["database"], "select count(*) from marts.fct_person_transfer_status")[0][0]
+
+
+def test_manifest_names_the_checked_out_commit_without_dvz_git_commit(parquet_build):
+    """The shared build ran without DVZ_GIT_COMMIT: the manifest reads the commit from .git."""
+    manifests = list((parquet_build.parent / "exports").glob("dvz_transfer_batch_*.manifest.json"))
+    assert [path.name for path in manifests] == [f"dvz_transfer_batch_{AS_OF[:7]}.manifest.json"]
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO_ROOT, capture_output=True, text=True)
+    expected = head.stdout.strip() if head.returncode == 0 else "unknown"
+    assert json.loads(manifests[0].read_text())["git_commit"] == expected
