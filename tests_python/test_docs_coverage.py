@@ -28,7 +28,7 @@ import duckdb
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-NOTE_DIR = REPO_ROOT.parent / "shared" / "seed"
+NOTE_DIR = REPO_ROOT / "docs" / "note"  # copies of ../shared/seed/
 NOTE_NL = NOTE_DIR / "synthesis-note-2014-06-11.nl.txt"
 NOTE_EN = NOTE_DIR / "synthesis-note-2014-06-11.en.md"
 RULE_BLOCK_FILES = sorted((REPO_ROOT / "docs" / "blocks").glob("rules_*.md"))

@@ -27,7 +27,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SEED_DIR = REPO_ROOT / "seeds" / "rules"
 SEED_FILES = ("rule_flows.csv", "rule_flow_criteria.csv")
-NOTE_DIR = REPO_ROOT.parent / "shared" / "seed"
+NOTE_DIR = REPO_ROOT / "docs" / "note"  # copies of ../shared/seed/
 NOTE_NL = NOTE_DIR / "synthesis-note-2014-06-11.nl.txt"
 NOTE_EN = NOTE_DIR / "synthesis-note-2014-06-11.en.md"
 TRANSLATION = "[translation]"
