@@ -13,23 +13,23 @@ long-lived worker processes and returns {job name: outcome}.
 Every engine gets the same Parquet files, the same vars and the same person_key salt,
 so their outputs must be identical row for row. What each build runs:
 - DuckDB and PostgreSQL: `dbt build`, every seed, model, data test and unit test;
-- Spark: seeds, models, the singular tests and the generic tests of the published
-  models (marts, reporting, exports). Each Spark statement costs about a second: the
-  600-odd generic tests of staging and intermediate models would add minutes and test
-  the same SQL the other engines test; the dbt unit tests' fixtures are DuckDB SQL.
+- Spark: seeds, models and the singular tests (RULES.md's exclusion rules, the
+  dashboard's sums). Each Spark statement costs about a second: the 689 generic tests
+  would add 5 minutes on 2 cores and test the same SQL the other engines test
+  (DVZ_SPARK_GENERIC_TESTS=1 adds those of the published models, ~180); the dbt unit
+  tests' fixtures are DuckDB SQL (`cast(... as varchar)`, which Spark refuses).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
-
-import os
 
 from engines import REPO_ROOT, EngineBuild, run_worker_jobs, skip_or_fail_without
 
@@ -54,11 +54,11 @@ CROSS_ENGINE_COMPARED = {
     ),
 }
 
-SPARK_BUILD_SELECT = [
-    "resource_type:seed", "resource_type:model", "test_type:singular",
-    "test_type:generic,path:models/marts", "test_type:generic,path:models/reporting",
-    "test_type:generic,path:models/exports",
-]
+SPARK_BUILD_SELECT = ["resource_type:seed", "resource_type:model", "test_type:singular"]
+if os.environ.get("DVZ_SPARK_GENERIC_TESTS", "") not in ("", "0"):
+    # About 180 more statements, 1.5-2 minutes on 2 cores: outside CI's Spark budget.
+    SPARK_BUILD_SELECT += ["test_type:generic,path:models/marts", "test_type:generic,path:models/reporting",
+                           "test_type:generic,path:models/exports"]
 BUILD_SELECTION = {
     "duckdb": [],
     "postgres": [],
@@ -149,5 +149,5 @@ def cross_engine_spark_job(landing: Path, base: Path) -> dict:
     return dict(name="cross_engine", landing=str(landing), landing_format=CROSS_ENGINE_FORMAT,
                 workdir=str(base / "cross_engine"), select=SPARK_BUILD_SELECT,
                 vars={"as_of_date": CROSS_ENGINE_AS_OF, "landing_format": CROSS_ENGINE_FORMAT},
-                env={"DVZ_PERSON_KEY_SALT": CROSS_ENGINE_SALT}, weight=3,
+                env={"DVZ_PERSON_KEY_SALT": CROSS_ENGINE_SALT}, weight=2,
                 read={table: list(columns) for table, columns in CROSS_ENGINE_COMPARED.items()})

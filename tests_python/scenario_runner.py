@@ -633,8 +633,8 @@ SCENARIO_SELECTION = (
 
 # On Spark every statement costs about a second (planning, a job, Parquet files), so its
 # scenario builds run only what the comparison reads - the seeds, the models the two
-# marts are built from and the exclusion tests of RULES.md §7 - and leave the generic
-# tests to the full build of test_engines_cross.py.
+# marts are built from and the exclusion tests of RULES.md §7; the generic tests run on
+# DuckDB and PostgreSQL (ADR 0011).
 ENGINE_SCENARIO_SELECTION = {
     "spark": (
         "resource_type:seed",
