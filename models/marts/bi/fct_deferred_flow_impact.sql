@@ -10,32 +10,32 @@ flows as (
     select * from {{ ref('int_rules__flows_in_force') }}
 ),
 
-statuses as (
-    select * from {{ ref('int_transfer_eligibility_statuses') }}
+eligibility as (
+    select * from {{ ref('fct_transfer_eligibility') }}
 ),
 
 persons_transferred_now as (
-    select distinct insz
-    from statuses
+    select distinct person_key
+    from eligibility
     where transfer_status = 'TRANSFER'
 ),
 
 deferred_rows as (
     select
-        statuses.flow_code,
-        statuses.insz,
-        persons_transferred_now.insz is null as is_newly_transferred
-    from statuses
-    left join persons_transferred_now on statuses.insz = persons_transferred_now.insz
-    where statuses.transfer_status = 'DEFERRED_TECHNICAL'
+        eligibility.flow_code,
+        eligibility.person_key,
+        persons_transferred_now.person_key is null as is_newly_transferred
+    from eligibility
+    left join persons_transferred_now on eligibility.person_key = persons_transferred_now.person_key
+    where eligibility.transfer_status = 'DEFERRED_TECHNICAL'
 ),
 
 impact as (
     select
         flow_code,
         count(*) as deferred_rows,
-        count(distinct insz) as persons_with_deferred_rows,
-        count(distinct case when is_newly_transferred then insz end) as persons_newly_transferred
+        count(distinct person_key) as persons_with_deferred_rows,
+        count(distinct case when is_newly_transferred then person_key end) as persons_newly_transferred
     from deferred_rows
     group by flow_code
 ),

@@ -3,8 +3,8 @@
 -- municipality, province and region. Aggregates only: no person-level column.
 with
 
-statuses as (
-    select * from {{ ref('int_transfer_eligibility_statuses') }}
+eligibility as (
+    select * from {{ ref('fct_transfer_eligibility') }}
 ),
 
 ocmw as (
@@ -16,8 +16,8 @@ transfers as (
         {{ month_start('transfer_due_on') }} as transfer_month,
         flow_code,
         ocmw_nis_code,
-        insz
-    from statuses
+        person_key
+    from eligibility
     where transfer_status = 'TRANSFER'
 ),
 
@@ -27,7 +27,7 @@ counted as (
         flow_code,
         ocmw_nis_code,
         count(*) as transfer_rows,
-        count(distinct insz) as persons_transferred
+        count(distinct person_key) as persons_transferred
     from transfers
     group by transfer_month, flow_code, ocmw_nis_code
 ),
