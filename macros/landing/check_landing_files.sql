@@ -20,22 +20,11 @@
         {%- else -%}
             {%- set described = run_query("describe select * from " ~ source(spec['source'], source_stem)) -%}
             {%- set present = described.columns[0].values() | map('lower') | list -%}
-            {%- set missing = [] -%}
-            {%- for column in columns -%}
-                {%- if column not in present -%}{%- do missing.append(column) -%}{%- endif -%}
-            {%- endfor -%}
-            {%- if missing -%}
-                {%- do problems.append("landing file " ~ path ~ " lacks column(s) " ~ missing | join(', ')
-                    ~ " (header found: " ~ present | join(', ') ~ ")") -%}
-            {%- endif -%}
+            {%- set problem = missing_landing_columns_problem(path, columns, present) -%}
+            {%- if problem -%}{%- do problems.append(problem) -%}{%- endif -%}
         {%- endif -%}
     {%- endfor -%}
-    {%- if problems -%}
-        {{ exceptions.raise_compiler_error(
-            "Landing files not usable (DVZ_LANDING_DIR=" ~ landing_dir() ~ ", landing_format="
-            ~ landing_format() ~ "): " ~ problems | join('; ')
-        ) }}
-    {%- endif -%}
+    {%- do raise_landing_problems(problems) -%}
 {% endmacro %}
 
 {#- Engines that load landing files in their own step check them there. -#}
@@ -75,19 +64,11 @@
         {%- else -%}
             {%- set present = run_query("select * from " ~ source(spec['source'], source_stem) ~ " limit 0")
                 .column_names | map('lower') | reject('equalto', 'source_row_number') | list -%}
-            {%- set missing = spec['columns'] | reject('in', present) | list -%}
-            {%- if missing -%}
-                {%- do problems.append("landing file " ~ path ~ " lacks column(s) " ~ missing | join(', ')
-                    ~ " (header found: " ~ present | join(', ') ~ ")") -%}
-            {%- endif -%}
+            {%- set problem = missing_landing_columns_problem(path, spec['columns'], present) -%}
+            {%- if problem -%}{%- do problems.append(problem) -%}{%- endif -%}
         {%- endif -%}
     {%- endfor -%}
-    {%- if problems -%}
-        {{ exceptions.raise_compiler_error(
-            "Landing files not usable (DVZ_LANDING_DIR=" ~ landing_dir() ~ ", landing_format="
-            ~ landing_format() ~ "): " ~ problems | join('; ') ~ "; " ~ reload
-        ) }}
-    {%- endif -%}
+    {%- do raise_landing_problems(problems, reload) -%}
 {% endmacro %}
 
 {#- Spark reads the files where they are (spark_attach_landing_file makes each one the
@@ -108,17 +89,9 @@
             {%- do spark_attach_landing_file(source_stem, path) -%}
             {%- set present = run_query("select * from " ~ source(spec['source'], source_stem) ~ " limit 0")
                 .column_names | map('lower') | reject('equalto', 'source_row_number') | list -%}
-            {%- set missing = spec['columns'] | reject('in', present) | list -%}
-            {%- if missing -%}
-                {%- do problems.append("landing file " ~ path ~ " lacks column(s) " ~ missing | join(', ')
-                    ~ " (header found: " ~ present | join(', ') ~ ")") -%}
-            {%- endif -%}
+            {%- set problem = missing_landing_columns_problem(path, spec['columns'], present) -%}
+            {%- if problem -%}{%- do problems.append(problem) -%}{%- endif -%}
         {%- endif -%}
     {%- endfor -%}
-    {%- if problems -%}
-        {{ exceptions.raise_compiler_error(
-            "Landing files not usable (DVZ_LANDING_DIR=" ~ landing_dir() ~ ", landing_format="
-            ~ landing_format() ~ "): " ~ problems | join('; ')
-        ) }}
-    {%- endif -%}
+    {%- do raise_landing_problems(problems) -%}
 {% endmacro %}
