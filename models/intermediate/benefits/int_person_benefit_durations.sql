@@ -51,35 +51,45 @@ aid_days as (
     group by insz, benefit_type
 ),
 
-merged_reimbursed_periods as (
-    {{ merge_touching_periods('reimbursed_intervals', ['insz', 'benefit_type'], 'interval_start', 'interval_end') }}
+-- Each reimbursed interval lies inside its aid month, so the distinct reimbursed days of a
+-- month are the union of that month's day masks, and months never overlap: one grouping,
+-- no window over the 17 M intervals (ADR 0012).
+reimbursed_month_masks as (
+    select
+        insz,
+        benefit_type,
+        aid_month,
+        bit_or({{ days_of_month_mask('interval_start', 'interval_end') }}) as reimbursed_day_mask
+    from reimbursed_intervals
+    group by insz, benefit_type, aid_month
 ),
 
 reimbursed_days as (
     select
         insz,
         benefit_type,
-        sum({{ days_between('period_start', 'period_end') }} + 1) as reimbursed_days
-    from merged_reimbursed_periods
+        sum({{ count_set_bits('reimbursed_day_mask') }}) as reimbursed_days,
+        count(*) as reimbursed_months
+    from reimbursed_month_masks
     group by insz, benefit_type
 ),
 
-reimbursed_months as (
+-- summed per decision first: the join then meets one row per decision, not per reimbursement
+reimbursed_amounts_by_decision as (
     select
-        insz,
-        benefit_type,
-        count(distinct aid_month) as reimbursed_months
-    from reimbursed_intervals
-    group by insz, benefit_type
+        decision_id,
+        sum(amount_eur) as reimbursed_amount_eur
+    from reimbursements
+    group by decision_id
 ),
 
 reimbursed_amounts as (
     select
         decisions.insz,
         decisions.benefit_type,
-        sum(reimbursements.amount_eur) as reimbursed_amount_eur
-    from reimbursements
-    inner join decisions on reimbursements.decision_id = decisions.decision_id
+        sum(reimbursed_amounts_by_decision.reimbursed_amount_eur) as reimbursed_amount_eur
+    from reimbursed_amounts_by_decision
+    inner join decisions on reimbursed_amounts_by_decision.decision_id = decisions.decision_id
     group by decisions.insz, decisions.benefit_type
 ),
 
@@ -90,7 +100,7 @@ final as (
         person_benefit_types.benefit_type,
         cast(coalesce(aid_days.aid_days, 0) as integer) as aid_days,
         cast(coalesce(reimbursed_days.reimbursed_days, 0) as integer) as reimbursed_days,
-        cast(coalesce(reimbursed_months.reimbursed_months, 0) as integer) as reimbursed_months,
+        cast(coalesce(reimbursed_days.reimbursed_months, 0) as integer) as reimbursed_months,
         cast(coalesce(reimbursed_amounts.reimbursed_amount_eur, 0) as decimal(14, 2)) as reimbursed_amount_eur,
         aid_days.first_aid_day,
         aid_days.last_aid_day,
@@ -102,9 +112,6 @@ final as (
     left join reimbursed_days
         on person_benefit_types.insz = reimbursed_days.insz
             and person_benefit_types.benefit_type = reimbursed_days.benefit_type
-    left join reimbursed_months
-        on person_benefit_types.insz = reimbursed_months.insz
-            and person_benefit_types.benefit_type = reimbursed_months.benefit_type
     left join reimbursed_amounts
         on person_benefit_types.insz = reimbursed_amounts.insz
             and person_benefit_types.benefit_type = reimbursed_amounts.benefit_type
