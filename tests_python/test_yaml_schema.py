@@ -72,3 +72,25 @@ def test_the_check_catches_a_misspelled_key():
     """The test can fail: a model with a misspelled key is reported."""
     document = {"version": 2, "models": [{"name": "m", "descripton": "typo"}]}
     assert _errors(resources_schema(), document)
+
+
+# A unit test's name becomes a relation name on PostgreSQL, and dbt-postgres refuses one
+# longer than PostgreSQL's 63-character identifiers ("Relation name ... is longer than 63
+# characters"): the unit test then errors there while it passes on DuckDB.
+POSTGRES_MAX_IDENTIFIER = 63
+
+
+def _named_resources(kind: str) -> list[tuple[Path, str]]:
+    named = []
+    for path in RESOURCE_YAML:
+        document = yaml.safe_load(path.read_text()) or {}
+        named += [(path, item["name"]) for item in document.get(kind) or [] if "name" in item]
+    return named
+
+
+def test_unit_test_names_fit_a_postgres_identifier():
+    unit_tests = _named_resources("unit_tests")
+    assert unit_tests, "no unit tests found: the check would pass vacuously"
+    too_long = [f"{path.relative_to(REPO_ROOT)}: {name} ({len(name)})"
+                for path, name in unit_tests if len(name) > POSTGRES_MAX_IDENTIFIER]
+    assert not too_long, "unit test names longer than 63 characters fail on PostgreSQL:\n" + "\n".join(too_long)
