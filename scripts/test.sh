@@ -10,4 +10,5 @@ echo "test: sqlfluff lint (duckdb dialect, dbt templater)"
 sqlfluff lint models tests/exclusions macros --processes 2 --disable-progress-bar
 
 echo "test: pytest"
-python -m pytest tests_python "$@"
+# --durations: the slowest tests in every CI log, to keep .ci/run within its budget.
+python -m pytest tests_python --durations=25 "$@"
