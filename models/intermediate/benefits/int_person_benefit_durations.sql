@@ -53,7 +53,7 @@ aid_days as (
 
 -- Each reimbursed interval lies inside its aid month, so the distinct reimbursed days of a
 -- month are the union of that month's day masks, and months never overlap: one grouping,
--- no window over the 17 M intervals (ADR 0012).
+-- no window over the 15.8 M intervals of 1,000,000 persons (ADR 0012).
 reimbursed_month_masks as (
     select
         insz,
