@@ -1,7 +1,31 @@
-"""Shared pytest configuration for tests_python (kept minimal and generic)."""
+"""Shared pytest configuration for tests_python (kept minimal and generic).
+
+scripts/test.sh runs the suite on two pytest-xdist workers (`--dist loadgroup`); the
+groups below keep on one worker every test that shares an expensive fixture, and every
+dbt call that names no target or log path writes into its worker's own folders.
+"""
+
+import atexit
+import os
+import shutil
+import tempfile
+
+import pytest
 
 from build_fixtures import adversarial_landing, parquet_build  # noqa: F401  (session fixtures)
 from engine_fixtures import cross_engine_builds, cross_engine_landing, spark_batch  # noqa: F401  (session fixtures)
+
+# Modules that share a session fixture, and the worker group they run in together:
+# the engine modules share one Spark batch (spark_batch collects every module's Spark
+# builds) and the cross-engine builds; end to end and privacy share the Parquet build.
+SHARED_FIXTURE_GROUPS = {
+    "test_engines_cross.py": "engines",
+    "test_engines_postgres.py": "engines",
+    "test_engines_scenarios.py": "engines",
+    "test_engines_spark.py": "engines",
+    "test_end_to_end.py": "parquet_build",
+    "test_privacy_and_export.py": "parquet_build",
+}
 
 
 def pytest_configure(config):
@@ -11,3 +35,17 @@ def pytest_configure(config):
     config.addinivalue_line(
         "markers", "scenario_e2e: scenario runs end to end through dbt build (slow)"
     )
+    # A dbt call without --target-path / --log-path (dbt_compile.compile_inline) would
+    # write the repository's target/ and logs/, and two workers would write the same
+    # partial-parse file at once: each process gets its own (explicit flags still win).
+    scratch = tempfile.mkdtemp(prefix=f"dvz-tests-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-")
+    atexit.register(shutil.rmtree, scratch, True)
+    os.environ.setdefault("DBT_TARGET_PATH", os.path.join(scratch, "target"))
+    os.environ.setdefault("DBT_LOG_PATH", os.path.join(scratch, "logs"))
+
+
+def pytest_collection_modifyitems(config, items):
+    """One worker group per module (its module fixtures build once), shared groups above."""
+    for item in items:
+        module = item.path.name
+        item.add_marker(pytest.mark.xdist_group(SHARED_FIXTURE_GROUPS.get(module, module)))
