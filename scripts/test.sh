@@ -10,7 +10,7 @@ echo "test: sqlfluff lint (duckdb dialect, dbt templater)"
 sqlfluff lint models tests/exclusions macros --processes 2 --disable-progress-bar
 
 echo "test: pytest"
-# -n: two workers (DVZ_TEST_WORKERS; 0 runs in this process); --dist loadgroup keeps the
-# tests sharing a fixture on one worker (tests_python/conftest.py).
+# -n: two workers (DVZ_TEST_WORKERS; 0 runs in this process), each module and the modules
+# sharing a fixture on one worker (tests_python/conftest.py).
 # --durations: the slowest tests in every CI log, to keep .ci/run within its budget.
-python -m pytest tests_python -n "${DVZ_TEST_WORKERS:-2}" --dist loadgroup --durations=25 "$@"
+python -m pytest tests_python -n "${DVZ_TEST_WORKERS:-2}" --durations=25 "$@"

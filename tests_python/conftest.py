@@ -1,16 +1,15 @@
 """Shared pytest configuration for tests_python (kept minimal and generic).
 
-scripts/test.sh runs the suite on two pytest-xdist workers (`--dist loadgroup`); the
-groups below keep on one worker every test that shares an expensive fixture, and every
-dbt call that names no target or log path writes into its worker's own folders.
+scripts/test.sh runs the suite on two pytest-xdist workers: each module goes to one worker
+as a whole, the groups below keep together the modules that share an expensive session
+fixture, and every dbt call that names no target or log path writes into its worker's own
+folders.
 """
 
 import atexit
 import os
 import shutil
 import tempfile
-
-import pytest
 
 from build_fixtures import adversarial_landing, parquet_build  # noqa: F401  (session fixtures)
 from engine_fixtures import cross_engine_builds, cross_engine_landing, spark_batch  # noqa: F401  (session fixtures)
@@ -44,8 +43,14 @@ def pytest_configure(config):
     os.environ.setdefault("DBT_LOG_PATH", os.path.join(scratch, "logs"))
 
 
-def pytest_collection_modifyitems(config, items):
-    """One worker group per module (its module fixtures build once), shared groups above."""
-    for item in items:
-        module = item.path.name
-        item.add_marker(pytest.mark.xdist_group(SHARED_FIXTURE_GROUPS.get(module, module)))
+def pytest_xdist_make_scheduler(config, log):
+    """Whole groups to a worker, like `--dist loadfile` but with the shared groups above.
+    (xdist's own `--dist loadgroup` renames node ids, which pytest 9 no longer allows.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedFixtureScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            module = nodeid.split("::", 1)[0].rsplit("/", 1)[-1]
+            return SHARED_FIXTURE_GROUPS.get(module, module)
+
+    return SharedFixtureScheduling(config, log)

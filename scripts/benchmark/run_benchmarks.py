@@ -12,8 +12,10 @@ For each size (default 100,000 and 1,000,000 persons, Parquet, multi-year histor
                `dbt build --full-refresh` of the same input (ADR 0012)
 each measured with /usr/bin/time -v, median of --repeat runs (default 3). The machine is
 shared, so CPU time (user + system) is recorded beside wall time, and the load average.
-Landing files, warehouses, dbt target and logs go under --work-dir; the report goes to
---report (default docs/BENCHMARKS.md) and the raw figures to <work-dir>/results.json.
+Landing files, warehouses, dbt target and logs go under --work-dir; the raw figures go
+to <work-dir>/results.json and the table to --report (default docs/BENCHMARKS.md): between
+its two `run_benchmarks.py: generated figures` markers when the file has them, so the
+analysis written around the figures stays; otherwise the table is the whole file.
 
     python scripts/benchmark/run_benchmarks.py --work-dir /tmp/bench \\
         [--sizes 100000 1000000] [--repeat 3] [--steps floor parse run build] [--incremental]
@@ -174,7 +176,7 @@ def write_report(results: dict, args) -> None:
                f"{' '.join(map(str, args.sizes))} --repeat {args.repeat}"
                + (" --incremental" if args.incremental else ""))
     lines = [
-        "# Benchmarks", "",
+        "## Latest figures (written by the harness)", "",
         f"Measured {time.strftime('%Y-%m-%d')} by `{command}`: median of {args.repeat} runs each, "
         "`/usr/bin/time -v` (wall time, user + system CPU time, maximum resident set size of the "
         "largest process), the 1-minute load average beside each.", "",
@@ -208,8 +210,25 @@ def write_report(results: dict, args) -> None:
         lines += ["", f"Scaling {int(sizes[0]):,} -> {int(sizes[-1]):,} persons: {'; '.join(growth)}."]
     lines += ["", "Targets (scale issue): at 1,000,000 persons `dbt run` within 17x the floor, `dbt build` "
               "within 35x, peak memory under 4 GB, 100,000 -> 1,000,000 at most 11x.", ""]
-    args.report.write_text("\n".join(lines))
-    print("\n".join(lines))
+    generated = "\n".join(lines)
+    args.report.write_text(merge_into_report(args.report, generated))
+    print(generated)
+
+
+GENERATED_START = "<!-- run_benchmarks.py: generated figures start -->"
+GENERATED_END = "<!-- run_benchmarks.py: generated figures end -->"
+
+
+def merge_into_report(report: Path, generated: str) -> str:
+    """The report's new text: when the file already has the two markers, only the text
+    between them is replaced (the analysis written around the figures stays); otherwise
+    the generated figures, between the markers, are the whole file."""
+    block = f"{GENERATED_START}\n{generated}\n{GENERATED_END}"
+    current = report.read_text(encoding="utf-8") if report.exists() else ""
+    start, end = current.find(GENERATED_START), current.find(GENERATED_END)
+    if start == -1 or end < start:
+        return f"# Benchmarks\n\n{block}\n"
+    return current[:start] + block + current[end + len(GENERATED_END):]
 
 
 if __name__ == "__main__":

@@ -1,0 +1,38 @@
+"""The benchmark harness writes its figures into docs/BENCHMARKS.md without losing the
+analysis written around them (scripts/benchmark/run_benchmarks.py, merge_into_report)."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+_spec = importlib.util.spec_from_file_location(
+    "run_benchmarks", REPO_ROOT / "scripts" / "benchmark" / "run_benchmarks.py")
+run_benchmarks = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(run_benchmarks)
+
+START, END = run_benchmarks.GENERATED_START, run_benchmarks.GENERATED_END
+
+
+def test_only_the_marked_block_is_replaced(tmp_path):
+    report = tmp_path / "BENCHMARKS.md"
+    report.write_text(f"# Benchmarks\n\nHow to read.\n\n{START}\nold table\n{END}\n\nWhere the time goes.\n",
+                      encoding="utf-8")
+    merged = run_benchmarks.merge_into_report(report, "new table")
+    assert merged == (f"# Benchmarks\n\nHow to read.\n\n{START}\nnew table\n{END}\n\n"
+                      "Where the time goes.\n")
+
+
+def test_a_report_without_markers_becomes_the_marked_figures(tmp_path):
+    missing = tmp_path / "missing.md"
+    assert run_benchmarks.merge_into_report(missing, "table") == f"# Benchmarks\n\n{START}\ntable\n{END}\n"
+    unmarked = tmp_path / "unmarked.md"
+    unmarked.write_text("free text only\n", encoding="utf-8")
+    assert run_benchmarks.merge_into_report(unmarked, "table") == f"# Benchmarks\n\n{START}\ntable\n{END}\n"
+
+
+def test_the_repository_report_has_the_markers_in_order():
+    text = (REPO_ROOT / "docs" / "BENCHMARKS.md").read_text(encoding="utf-8")
+    assert text.count(START) == 1 and text.count(END) == 1
+    assert text.index(START) < text.index(END)
