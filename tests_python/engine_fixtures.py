@@ -14,9 +14,9 @@ Every engine gets the same Parquet files, the same vars and the same person_key 
 so their outputs must be identical row for row. What each build runs:
 - DuckDB and PostgreSQL: `dbt build`, every seed, model, data test and unit test;
 - Spark: seeds, models and the singular tests (RULES.md's exclusion rules, the
-  dashboard's sums). Each Spark statement costs about a second: the 689 generic tests
-  would add 5 minutes on 2 cores and test the same SQL the other engines test
-  (DVZ_SPARK_GENERIC_TESTS=1 adds those of the published models, ~180); the dbt unit
+  dashboard's sums). Each Spark statement costs about a second: the 372 generic tests
+  would add about 3 minutes on 2 cores and test the same SQL the other engines test
+  (DVZ_SPARK_GENERIC_TESTS=1 adds those of the published models, 97); the dbt unit
   tests' fixtures are DuckDB SQL (`cast(... as varchar)`, which Spark refuses).
 """
 
@@ -56,7 +56,7 @@ CROSS_ENGINE_COMPARED = {
 
 SPARK_BUILD_SELECT = ["resource_type:seed", "resource_type:model", "test_type:singular"]
 if os.environ.get("DVZ_SPARK_GENERIC_TESTS", "") not in ("", "0"):
-    # About 180 more statements, 1.5-2 minutes on 2 cores: outside CI's Spark budget.
+    # 97 more statements, about a minute on 2 cores: outside CI's Spark budget.
     SPARK_BUILD_SELECT += ["test_type:generic,path:models/marts", "test_type:generic,path:models/reporting",
                            "test_type:generic,path:models/exports"]
 BUILD_SELECTION = {
