@@ -34,6 +34,7 @@ import statistics
 import subprocess
 import sys
 import time
+from importlib import metadata
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -182,7 +183,8 @@ def write_report(results: dict, args) -> None:
         "largest process), the 1-minute load average beside each.", "",
         f"Machine: {platform.platform()}, {os.cpu_count()} cores, "
         f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GB RAM, Python "
-        f"{platform.python_version()}; profile `dev`: DuckDB `threads: 2`, `memory_limit` as in profiles.yml. "
+        f"{platform.python_version()}, {package_versions()}; profile `dev`: DuckDB `threads: 2`, "
+        "`memory_limit` as in profiles.yml. "
         "The machine is shared with other work: a load average above 2 means the wall times are "
         "stretched by waiting for a core, so read the CPU times and the ratios too.", "",
         "Floor: DuckDB hashing every value of the four Parquet files once "
@@ -213,6 +215,11 @@ def write_report(results: dict, args) -> None:
     generated = "\n".join(lines)
     args.report.write_text(merge_into_report(args.report, generated))
     print(generated)
+
+
+def package_versions() -> str:
+    """The versions that decide the figures, as installed where the harness runs."""
+    return ", ".join(f"{name} {metadata.version(name)}" for name in ("dbt-core", "dbt-duckdb", "duckdb"))
 
 
 GENERATED_START = "<!-- run_benchmarks.py: generated figures start -->"
