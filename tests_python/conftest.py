@@ -11,6 +11,8 @@ import os
 import shutil
 import tempfile
 
+import pytest
+
 from build_fixtures import adversarial_landing, parquet_build  # noqa: F401  (session fixtures)
 from engine_fixtures import cross_engine_builds, cross_engine_landing, spark_batch  # noqa: F401  (session fixtures)
 
@@ -24,6 +26,16 @@ SHARED_FIXTURE_GROUPS = {
     "test_engines_spark.py": "engines",
     "test_end_to_end.py": "parquet_build",
     "test_privacy_and_export.py": "parquet_build",
+}
+
+# The session fixtures behind those groups: a module that uses one (or hands Spark builds
+# to spark_batch through `spark_jobs`) must be in its group, or both workers build it.
+FIXTURE_GROUPS = {
+    "spark_batch": "engines",
+    "cross_engine_builds": "engines",
+    "cross_engine_landing": "engines",
+    "parquet_build": "parquet_build",
+    "adversarial_landing": "parquet_build",
 }
 
 
@@ -54,3 +66,18 @@ def pytest_xdist_make_scheduler(config, log):
             return SHARED_FIXTURE_GROUPS.get(module, module)
 
     return SharedFixtureScheduling(config, log)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Stop at collection when a module shares a session fixture outside its group."""
+    misplaced = set()
+    for item in items:
+        module = item.path.name
+        groups = {FIXTURE_GROUPS[name] for name in getattr(item, "fixturenames", ()) if name in FIXTURE_GROUPS}
+        if hasattr(getattr(item, "module", None), "spark_jobs"):
+            groups.add("engines")
+        misplaced |= {(module, group) for group in groups if SHARED_FIXTURE_GROUPS.get(module) != group}
+    if misplaced:
+        raise pytest.UsageError(
+            "tests_python/conftest.py: add to SHARED_FIXTURE_GROUPS "
+            + ", ".join(f"{module!r}: {group!r}" for module, group in sorted(misplaced)))
