@@ -4,50 +4,36 @@
 -- parse and place the whole landing file again for each of them.
 {{ config(materialized='table') }}
 
+{#- every landing row, without a reference defect; place_landing_versions reads it twice
+    (single-row keys, shared keys), so it is SQL text rather than a shared CTE -#}
+{% set referenced_rows %}
+    select
+        landed.*,
+        cast(null as {{ dbt.type_string() }}) as reference_defect_reason
+    from {{ ref('base_national_register__persons') }} as landed
+{% endset %}
+
 with
 
-landed as (
-    select * from {{ ref('base_national_register__persons') }}
-),
-
--- the columns the placement needs: it sorts these, not whole rows (ADR 0012)
-landed_keys as (
-    select
-        source_row_number,
-        business_key,
-        recorded_at,
-        row_content_hash,
-        row_defect_reason
-    from {{ ref('base_national_register__persons') }}
-),
-
-referenced as (
-    select
-        *,
-        cast(null as {{ dbt.type_string() }}) as reference_defect_reason
-    from landed_keys
-),
-
 placed as (
-    {{ place_landing_versions('referenced') }}
+    {{ place_landing_versions(referenced_rows, ref('base_national_register__persons')) }}
 ),
 
 final as (
     select
         'persons' as source,
-        landed.source_file,
-        landed.source_row_number,
-        landed.business_key,
-        placed.place,
-        placed.reason_code,
-        landed.insz,
-        landed.birth_date,
-        landed.nationality_code,
-        landed.belgian_since,
-        landed.recorded_at,
-        landed.row_content_hash
-    from landed
-    inner join placed on landed.source_row_number = placed.source_row_number
+        source_file,
+        source_row_number,
+        business_key,
+        place,
+        reason_code,
+        insz,
+        birth_date,
+        nationality_code,
+        belgian_since,
+        recorded_at,
+        row_content_hash
+    from placed
 )
 
 select * from final

@@ -4,59 +4,41 @@
 -- parse and place the whole landing file again for each of them.
 {{ config(materialized='table') }}
 
+{#- every landing row with its reference defect; place_landing_versions reads it twice
+    (single-row keys, shared keys), so it is SQL text rather than a shared CTE -#}
+{% set referenced_rows %}
+    select
+        landed.*,
+        case when persons.insz is null then 'UNKNOWN_PERSON' end as reference_defect_reason
+    from {{ ref('base_national_register__residence_permits') }} as landed
+    left join {{ ref('stg_national_register__persons') }} as persons
+        on landed.insz = persons.insz
+{% endset %}
+
 with
 
-landed as (
-    select * from {{ ref('base_national_register__residence_permits') }}
-),
-
--- the columns the placement needs: it sorts these, not whole rows (ADR 0012)
-landed_keys as (
-    select
-        source_row_number,
-        business_key,
-        recorded_at,
-        row_content_hash,
-        row_defect_reason,
-        insz
-    from {{ ref('base_national_register__residence_permits') }}
-),
-
-persons as (
-    select insz from {{ ref('stg_national_register__persons') }}
-),
-
-referenced as (
-    select
-        landed_keys.*,
-        case when persons.insz is null then 'UNKNOWN_PERSON' end as reference_defect_reason
-    from landed_keys
-    left join persons on landed_keys.insz = persons.insz
-),
-
 placed as (
-    {{ place_landing_versions('referenced') }}
+    {{ place_landing_versions(referenced_rows, ref('base_national_register__residence_permits')) }}
 ),
 
 final as (
     select
         'residence_permits' as source,
-        landed.source_file,
-        landed.source_row_number,
-        landed.business_key,
-        placed.place,
-        placed.reason_code,
-        landed.permit_id,
-        landed.insz,
-        landed.document_type,
-        landed.residence_ground,
-        landed.register,
-        landed.valid_from,
-        landed.valid_to,
-        landed.recorded_at,
-        landed.row_content_hash
-    from landed
-    inner join placed on landed.source_row_number = placed.source_row_number
+        source_file,
+        source_row_number,
+        business_key,
+        place,
+        reason_code,
+        permit_id,
+        insz,
+        document_type,
+        residence_ground,
+        register,
+        valid_from,
+        valid_to,
+        recorded_at,
+        row_content_hash
+    from placed
 )
 
 select * from final

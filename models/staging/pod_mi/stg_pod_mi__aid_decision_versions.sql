@@ -4,63 +4,45 @@
 -- parse and place the whole landing file again for each of them.
 {{ config(materialized='table') }}
 
+{#- every landing row with its reference defect; place_landing_versions reads it twice
+    (single-row keys, shared keys), so it is SQL text rather than a shared CTE -#}
+{% set referenced_rows %}
+    select
+        landed.*,
+        case when persons.insz is null then 'UNKNOWN_PERSON' end as reference_defect_reason
+    from {{ ref('base_pod_mi__aid_decisions') }} as landed
+    left join {{ ref('stg_national_register__persons') }} as persons
+        on landed.insz = persons.insz
+{% endset %}
+
 with
 
-landed as (
-    select * from {{ ref('base_pod_mi__aid_decisions') }}
-),
-
--- the columns the placement needs: it sorts these, not whole rows (ADR 0012)
-landed_keys as (
-    select
-        source_row_number,
-        business_key,
-        recorded_at,
-        row_content_hash,
-        row_defect_reason,
-        insz
-    from {{ ref('base_pod_mi__aid_decisions') }}
-),
-
-persons as (
-    select insz from {{ ref('stg_national_register__persons') }}
-),
-
-referenced as (
-    select
-        landed_keys.*,
-        case when persons.insz is null then 'UNKNOWN_PERSON' end as reference_defect_reason
-    from landed_keys
-    left join persons on landed_keys.insz = persons.insz
-),
-
 placed as (
-    {{ place_landing_versions('referenced') }}
+    {{ place_landing_versions(referenced_rows, ref('base_pod_mi__aid_decisions')) }}
 ),
 
 final as (
     select
         'aid_decisions' as source,
-        landed.source_file,
-        landed.source_row_number,
-        landed.business_key,
-        placed.place,
-        placed.reason_code,
-        landed.decision_id,
-        landed.ocmw_nis_code,
-        landed.insz,
-        landed.legal_scheme,
-        landed.aid_form,
-        landed.benefit_type,
-        landed.period_start,
-        landed.period_end,
-        landed.monthly_amount_eur,
-        landed.decision_date,
-        landed.status,
-        landed.recorded_at,
-        landed.row_content_hash
-    from landed
-    inner join placed on landed.source_row_number = placed.source_row_number
+        source_file,
+        source_row_number,
+        business_key,
+        place,
+        reason_code,
+        decision_id,
+        ocmw_nis_code,
+        insz,
+        legal_scheme,
+        aid_form,
+        benefit_type,
+        period_start,
+        period_end,
+        monthly_amount_eur,
+        decision_date,
+        status,
+        recorded_at,
+        row_content_hash
+    from placed
 )
 
 select * from final
