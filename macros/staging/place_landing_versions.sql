@@ -22,6 +22,15 @@
     Returns a select of every column of referenced_rows plus is_not_yet_effective,
     reason_code and place. -#}
 {% macro place_landing_versions(referenced_rows, landed_relation) %}
+{#- every row, timed, beside its key's entry in keys_with_several_rows (null: a single row) -#}
+{%- set timed_rows -%}
+    select
+        referenced.*,
+        coalesce(referenced.recorded_at >= {{ as_of_cutoff_timestamp_sql() }}, false) as is_not_yet_effective
+    from ({{ referenced_rows }}) as referenced
+    left join keys_with_several_rows
+        on referenced.business_key = keys_with_several_rows.business_key
+{%- endset %}
 with
 
 keys_with_several_rows as (
@@ -34,12 +43,7 @@ keys_with_several_rows as (
 
 -- keys with a single landing row: no conflict and no other version is possible
 single_row_key_rows as (
-    select
-        referenced.*,
-        coalesce(referenced.recorded_at >= {{ as_of_cutoff_timestamp_sql() }}, false) as is_not_yet_effective
-    from ({{ referenced_rows }}) as referenced
-    left join keys_with_several_rows
-        on referenced.business_key = keys_with_several_rows.business_key
+    {{ timed_rows }}
     where referenced.business_key is not null
         and keys_with_several_rows.business_key is null
 ),
@@ -69,12 +73,7 @@ single_row_key_placed as (
 -- every row of the keys with several rows, and the rows without a key (all quarantined
 -- as MISSING_KEY by their base model, or not yet effective)
 shared_key_rows as (
-    select
-        referenced.*,
-        coalesce(referenced.recorded_at >= {{ as_of_cutoff_timestamp_sql() }}, false) as is_not_yet_effective
-    from ({{ referenced_rows }}) as referenced
-    left join keys_with_several_rows
-        on referenced.business_key = keys_with_several_rows.business_key
+    {{ timed_rows }}
     where referenced.business_key is null
         or keys_with_several_rows.business_key is not null
 ),
