@@ -20,7 +20,8 @@
     landed_relation: the relation of the landing rows (the base model), read for its
       business_key column only to find the keys with more than one row.
     Returns a select of every column of referenced_rows plus is_not_yet_effective,
-    reason_code and place. -#}
+    has_conflicting_version, reason_code, is_latest_version and place. The order of the
+    reasons and of the places is written once (reason_code, place) for both paths. -#}
 {% macro place_landing_versions(referenced_rows, landed_relation) %}
 {#- every row, timed, beside its key's entry in keys_with_several_rows (null: a single row) -#}
 {%- set timed_rows -%}
@@ -30,6 +31,24 @@
     from ({{ referenced_rows }}) as referenced
     left join keys_with_several_rows
         on referenced.business_key = keys_with_several_rows.business_key
+{%- endset -%}
+{#- The rule's order, written once for both paths: the first reason that applies ... -#}
+{%- set reason_code -%}
+        case
+            when is_not_yet_effective then null
+            when row_defect_reason is not null then row_defect_reason
+            when has_conflicting_version then 'CONFLICTING_VERSIONS'
+            else reference_defect_reason
+        end
+{%- endset -%}
+{#- ... and the place that follows from it -#}
+{%- set place -%}
+        case
+            when is_not_yet_effective then 'NOT_YET_EFFECTIVE'
+            when reason_code is not null then 'QUARANTINED'
+            when is_latest_version then 'STAGED'
+            else 'SUPERSEDED'
+        end
 {%- endset %}
 with
 
@@ -48,26 +67,19 @@ single_row_key_rows as (
         and keys_with_several_rows.business_key is null
 ),
 
-single_row_key_reasoned as (
+single_row_key_checked as (
     select
         *,
-        case
-            when is_not_yet_effective then null
-            when row_defect_reason is not null then row_defect_reason
-            else reference_defect_reason
-        end as reason_code
+        false as has_conflicting_version
     from single_row_key_rows
 ),
 
-single_row_key_placed as (
+single_row_key_reasoned as (
     select
         *,
-        case
-            when is_not_yet_effective then 'NOT_YET_EFFECTIVE'
-            when reason_code is not null then 'QUARANTINED'
-            else 'STAGED'
-        end as place
-    from single_row_key_reasoned
+        {{ reason_code }} as reason_code,
+        true as is_latest_version
+    from single_row_key_checked
 ),
 
 -- every row of the keys with several rows, and the rows without a key (all quarantined
@@ -89,38 +101,43 @@ conflicting_keys as (
     having min(row_content_hash) <> max(row_content_hash)
 ),
 
-shared_key_reasoned as (
+shared_key_checked as (
     select
         shared_key_rows.*,
-        case
-            when shared_key_rows.is_not_yet_effective then null
-            when shared_key_rows.row_defect_reason is not null then shared_key_rows.row_defect_reason
-            when conflicting_keys.business_key is not null then 'CONFLICTING_VERSIONS'
-            else shared_key_rows.reference_defect_reason
-        end as reason_code
+        conflicting_keys.business_key is not null as has_conflicting_version
     from shared_key_rows
     left join conflicting_keys
         on shared_key_rows.business_key = conflicting_keys.business_key
         and shared_key_rows.recorded_at = conflicting_keys.recorded_at
 ),
 
-shared_key_placed as (
+shared_key_reasoned as (
     select
         *,
-        case
-            when is_not_yet_effective then 'NOT_YET_EFFECTIVE'
-            when reason_code is not null then 'QUARANTINED'
-            -- ranked among the effective, non-quarantined rows of the key only
-            when row_number() over (
-                partition by business_key, (not is_not_yet_effective and reason_code is null)
-                order by recorded_at desc, source_row_number
-            ) = 1 then 'STAGED'
-            else 'SUPERSEDED'
-        end as place
+        {{ reason_code }} as reason_code
+    from shared_key_checked
+),
+
+shared_key_ranked as (
+    select
+        *,
+        -- ranked among the effective, non-quarantined rows of the key only (the place
+        -- reads it for those rows alone)
+        row_number() over (
+            partition by business_key, (not is_not_yet_effective and reason_code is null)
+            order by recorded_at desc, source_row_number
+        ) = 1 as is_latest_version
     from shared_key_reasoned
+),
+
+placed as (
+    select * from single_row_key_reasoned
+    union all
+    select * from shared_key_ranked
 )
 
-select * from single_row_key_placed
-union all
-select * from shared_key_placed
+select
+    *,
+    {{ place }} as place
+from placed
 {% endmacro %}
