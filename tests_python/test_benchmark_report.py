@@ -36,3 +36,24 @@ def test_the_repository_report_has_the_markers_in_order():
     text = (REPO_ROOT / "docs" / "BENCHMARKS.md").read_text(encoding="utf-8")
     assert text.count(START) == 1 and text.count(END) == 1
     assert text.index(START) < text.index(END)
+
+
+def test_the_opt_in_memory_step_is_reported_with_its_command(tmp_path):
+    """`--steps floor run memory` (the in-memory build of ADR 0012's last section) gets its
+    own row, its ratio to the floor, and the command line that reproduces it."""
+    import argparse
+    report = tmp_path / "BENCHMARKS.md"
+    figures = {"wall_s": 2.0, "cpu_s": 4.0, "peak_rss_mb": 300.0, "load_avg_1m": 1.0}
+    results = {"1000000": {"rows": {"reimbursements": 17_207_126}, "measured": {
+        "floor": figures,
+        "run": figures | {"wall_s": 100.0, "cpu_s": 200.0},
+        "memory": figures | {"wall_s": 60.0, "cpu_s": 110.0, "peak_rss_mb": 12_000.0},
+    }}}
+    args = argparse.Namespace(sizes=[1_000_000], repeat=3, steps=["floor", "run", "memory"],
+                              incremental=False, report=report)
+    run_benchmarks.write_report(results, args)
+    text = report.read_text(encoding="utf-8")
+    assert "--sizes 1000000 --repeat 3 --steps floor run memory`" in text
+    assert "| 1,000,000 | 17,207,126 | memory | 60.0 | 110.0 | 30.0x | 27.5x | 12000 | 1.0 |" in text
+    assert "Memory: seeds and models built in an in-memory DuckDB" in text
+    assert "memory" in run_benchmarks.OPT_IN_STEPS and "memory" not in run_benchmarks.STEPS

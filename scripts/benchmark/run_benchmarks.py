@@ -7,6 +7,10 @@ For each size (default 100,000 and 1,000,000 persons, Parquet, multi-year histor
   parse        `dbt parse --no-partial-parse` alone (dbt's fixed overhead)
   run          `dbt run` (the models) on a fresh database, seeds loaded before
   build        `dbt build` (seeds, models, every data and unit test) on a fresh database
+  memory       (opt-in, --steps ... memory) the seeds and models built in an in-memory
+               DuckDB (`:memory:`, memory_limit 16GB): the same queries with no warehouse
+               file to write, so `run` - `memory` is roughly what writing the tables costs
+               (seeds included here, about 1 s; the peak holds every table in memory)
   incremental  (--incremental) after a full build at --as-of, one more day of landing
                rows (recorded on as_of + 1) and `dbt build` with as_of + 1, against a
                `dbt build --full-refresh` of the same input (ADR 0012)
@@ -18,7 +22,7 @@ its two `run_benchmarks.py: generated figures` markers when the file has them, s
 analysis written around the figures stays; otherwise the table is the whole file.
 
     python scripts/benchmark/run_benchmarks.py --work-dir /tmp/bench \\
-        [--sizes 100000 1000000] [--repeat 3] [--steps floor parse run build] [--incremental]
+        [--sizes 100000 1000000] [--repeat 3] [--steps floor parse run build [memory]] [--incremental]
 """
 
 from __future__ import annotations
@@ -52,6 +56,7 @@ FLOOR_COLUMNS = {
                        "recorded_at"],
 }
 STEPS = ("floor", "parse", "run", "build")
+OPT_IN_STEPS = ("memory",)
 
 
 def timed(command: list[str], env: dict[str, str], label: str) -> dict:
@@ -86,7 +91,7 @@ def main() -> None:
     parser.add_argument("--report", type=Path, default=REPO / "docs" / "BENCHMARKS.md")
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--steps", nargs="+", choices=STEPS, default=list(STEPS))
+    parser.add_argument("--steps", nargs="+", choices=STEPS + OPT_IN_STEPS, default=list(STEPS))
     parser.add_argument("--incremental", action="store_true", help="also time a daily incremental build")
     args = parser.parse_args()
 
@@ -118,7 +123,9 @@ def main() -> None:
             "parse": [dbt, "parse", "--no-partial-parse", "--vars", dbt_vars],
             "run": [dbt, "run", "--vars", dbt_vars],
             "build": [dbt, "build", "--vars", dbt_vars],
+            "memory": [dbt, "build", "--resource-type", "seed", "--resource-type", "model", "--vars", dbt_vars],
         }
+        step_env = {"memory": dict(env, DVZ_DUCKDB_PATH=":memory:", DVZ_DUCKDB_MEMORY_LIMIT="16GB")}
         measured = {}
         for label in args.steps:
             runs = []
@@ -128,7 +135,8 @@ def main() -> None:
                     if label == "run":  # seeds are not models: load them outside the timing
                         subprocess.run([dbt, "seed", "--vars", dbt_vars], cwd=REPO, env=env, check=True,
                                        capture_output=True)
-                runs.append(timed(commands[label], env, f"{label} ({persons} persons, attempt {attempt + 1})"))
+                runs.append(timed(commands[label], step_env.get(label, env),
+                                  f"{label} ({persons} persons, attempt {attempt + 1})"))
                 print(f"{persons:>9} {label:<6} attempt {attempt + 1}: {runs[-1]['wall_s']:.1f} s wall, "
                       f"{runs[-1]['cpu_s']:.1f} s cpu, {runs[-1]['peak_rss_mb']:.0f} MB, "
                       f"load {runs[-1]['load_avg_1m']:.1f}", flush=True)
@@ -175,6 +183,7 @@ def measure_incremental(work: Path, persons: int, landing: Path, env: dict, dbt:
 def write_report(results: dict, args) -> None:
     command = (f"python scripts/benchmark/run_benchmarks.py --work-dir <dir> --sizes "
                f"{' '.join(map(str, args.sizes))} --repeat {args.repeat}"
+               + (f" --steps {' '.join(args.steps)}" if args.steps != list(STEPS) else "")
                + (" --incremental" if args.incremental else ""))
     lines = [
         "## Latest figures (written by the harness)", "",
@@ -188,7 +197,9 @@ def write_report(results: dict, args) -> None:
         "The machine is shared with other work: a load average above 2 means the wall times are "
         "stretched by waiting for a core, so read the CPU times and the ratios too.", "",
         "Floor: DuckDB hashing every value of the four Parquet files once "
-        "(`sum(hash(<all columns>))` per file). Parse: `dbt parse --no-partial-parse`.", "",
+        "(`sum(hash(<all columns>))` per file). Parse: `dbt parse --no-partial-parse`."
+        + (" Memory: seeds and models built in an in-memory DuckDB (no warehouse file written)."
+           if "memory" in args.steps else ""), "",
         "| persons | reimbursement rows | step | wall (s) | CPU (s) | wall / floor | CPU / floor CPU | "
         "peak RSS (MB) | load |",
         "|---|---|---|---|---|---|---|---|---|",
