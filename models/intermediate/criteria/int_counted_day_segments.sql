@@ -5,6 +5,9 @@
 -- points of the overlapping decision-month periods, so every day of a segment has the
 -- same paid date and the same deciding OCMW (earliest paid date, then smallest
 -- decision_id, RULES.md §5). A segment never crosses a calendar month.
+-- An interval that overlaps no other interval of its person x flow x episode holds no
+-- other boundary, so it is its own segment: only the overlapping ones are cut into
+-- elementary periods and ranked (at 1,000,000 persons, few of the 2.9 M; ADR 0012).
 with
 
 reimbursed_intervals as (
@@ -39,20 +42,49 @@ flow_intervals as (
             and reimbursed_intervals.interval_end >= episodes.episode_start
 ),
 
+-- Ordered by start, an interval overlaps a later one when the next start is on or before
+-- its end, and an earlier one when the latest earlier end is on or after its start.
+flow_intervals_placed as (
+    select
+        *,
+        max(interval_end) over (
+            partition by insz, flow_code, episode_number
+            order by interval_start, interval_end
+            rows between unbounded preceding and 1 preceding
+        ) as latest_earlier_end,
+        lead(interval_start) over (
+            partition by insz, flow_code, episode_number
+            order by interval_start, interval_end
+        ) as next_start
+    from flow_intervals
+),
+
+isolated_intervals as (
+    select * from flow_intervals_placed
+    where (latest_earlier_end is null or latest_earlier_end < interval_start)
+        and (next_start is null or next_start > interval_end)
+),
+
+overlapping_intervals as (
+    select * from flow_intervals_placed
+    where latest_earlier_end >= interval_start
+        or next_start <= interval_end
+),
+
 boundaries as (
     select
         insz,
         flow_code,
         episode_number,
         interval_start as boundary
-    from flow_intervals
+    from overlapping_intervals
     union
     select
         insz,
         flow_code,
         episode_number,
         {{ add_days('interval_end', 1) }} as boundary
-    from flow_intervals
+    from overlapping_intervals
 ),
 
 elementary_periods as (
@@ -73,25 +105,51 @@ covered as (
         elementary_periods.episode_number,
         elementary_periods.segment_start,
         elementary_periods.segment_end,
-        flow_intervals.paid_date,
-        flow_intervals.decision_id,
-        flow_intervals.ocmw_nis_code,
+        overlapping_intervals.paid_date,
+        overlapping_intervals.decision_id,
+        overlapping_intervals.ocmw_nis_code,
         row_number() over (
             partition by
                 elementary_periods.insz,
                 elementary_periods.flow_code,
                 elementary_periods.episode_number,
                 elementary_periods.segment_start
-            order by flow_intervals.paid_date, flow_intervals.decision_id
+            order by overlapping_intervals.paid_date, overlapping_intervals.decision_id
         ) as decision_rank
     from elementary_periods
-    inner join flow_intervals
-        on elementary_periods.insz = flow_intervals.insz
-            and elementary_periods.flow_code = flow_intervals.flow_code
-            and elementary_periods.episode_number = flow_intervals.episode_number
-            and elementary_periods.segment_start >= flow_intervals.interval_start
-            and elementary_periods.segment_end <= flow_intervals.interval_end
+    inner join overlapping_intervals
+        on elementary_periods.insz = overlapping_intervals.insz
+            and elementary_periods.flow_code = overlapping_intervals.flow_code
+            and elementary_periods.episode_number = overlapping_intervals.episode_number
+            and elementary_periods.segment_start >= overlapping_intervals.interval_start
+            and elementary_periods.segment_end <= overlapping_intervals.interval_end
     where elementary_periods.segment_end is not null
+),
+
+segments as (
+    select
+        insz,
+        flow_code,
+        episode_number,
+        interval_start as segment_start,
+        interval_end as segment_end,
+        paid_date,
+        decision_id,
+        ocmw_nis_code
+    from isolated_intervals
+    union all
+    select
+        insz,
+        flow_code,
+        episode_number,
+        segment_start,
+        segment_end,
+        -- the day's paid date: the earliest over the reimbursed decisions covering it
+        paid_date,
+        decision_id,
+        ocmw_nis_code
+    from covered
+    where decision_rank = 1
 ),
 
 final as (
@@ -102,12 +160,10 @@ final as (
         segment_start,
         segment_end,
         {{ days_between('segment_start', 'segment_end') }} + 1 as day_count,
-        -- the day's paid date: the earliest over the reimbursed decisions covering it
         paid_date,
         decision_id,
         ocmw_nis_code
-    from covered
-    where decision_rank = 1
+    from segments
 )
 
 select * from final
