@@ -39,28 +39,53 @@ run_numbered as (
             partition by insz, flow_code, episode_number
             order by segment_start
             rows between unbounded preceding and 1 preceding
-        ), 0) as episode_days_before
+        ), 0) as episode_days_before,
+        -- the same ordering as the two sums above, so one sort serves all three
+        sum(day_count) over (
+            partition by insz, flow_code, episode_number
+            order by segment_start
+            rows between unbounded preceding and unbounded following
+        ) as episode_days
     from run_flagged
 ),
 
-final as (
+-- grouped and joined back rather than windowed over a second partitioning (ADR 0012)
+runs as (
     select
         insz,
         flow_code,
         episode_number,
         run_number,
-        segment_start,
-        segment_end,
-        day_count,
-        paid_date,
-        decision_id,
-        ocmw_nis_code,
-        episode_days_before,
-        min(segment_start) over (partition by insz, flow_code, episode_number, run_number) as run_start,
-        max(segment_end) over (partition by insz, flow_code, episode_number, run_number) as run_end,
-        sum(day_count) over (partition by insz, flow_code, episode_number, run_number) as run_days,
-        sum(day_count) over (partition by insz, flow_code, episode_number) as episode_days
+        min(segment_start) as run_start,
+        max(segment_end) as run_end,
+        sum(day_count) as run_days
     from run_numbered
+    group by insz, flow_code, episode_number, run_number
+),
+
+final as (
+    select
+        run_numbered.insz,
+        run_numbered.flow_code,
+        run_numbered.episode_number,
+        run_numbered.run_number,
+        run_numbered.segment_start,
+        run_numbered.segment_end,
+        run_numbered.day_count,
+        run_numbered.paid_date,
+        run_numbered.decision_id,
+        run_numbered.ocmw_nis_code,
+        run_numbered.episode_days_before,
+        runs.run_start,
+        runs.run_end,
+        runs.run_days,
+        run_numbered.episode_days
+    from run_numbered
+    inner join runs
+        on run_numbered.insz = runs.insz
+            and run_numbered.flow_code = runs.flow_code
+            and run_numbered.episode_number = runs.episode_number
+            and run_numbered.run_number = runs.run_number
 )
 
 select * from final

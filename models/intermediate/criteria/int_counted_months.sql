@@ -48,8 +48,41 @@ run_numbered as (
         ) as run_number,
         row_number() over (
             partition by insz, flow_code, episode_number order by month_index
-        ) as episode_month_position
+        ) as episode_month_position,
+        -- the same ordering as the two above, so one sort serves all three
+        count(*) over (
+            partition by insz, flow_code, episode_number
+            order by month_index
+            rows between unbounded preceding and unbounded following
+        ) as episode_months
     from with_previous
+),
+
+-- A run's months are consecutive in the episode's order, so a month's place in its run
+-- follows from the place of the run's first month (grouped, not windowed, ADR 0012).
+runs as (
+    select
+        insz,
+        flow_code,
+        episode_number,
+        run_number,
+        min(episode_month_position) as first_episode_month_position,
+        count(*) as run_months
+    from run_numbered
+    group by insz, flow_code, episode_number, run_number
+),
+
+run_placed as (
+    select
+        run_numbered.*,
+        runs.run_months,
+        run_numbered.episode_month_position - runs.first_episode_month_position + 1 as run_month_position
+    from run_numbered
+    inner join runs
+        on run_numbered.insz = runs.insz
+            and run_numbered.flow_code = runs.flow_code
+            and run_numbered.episode_number = runs.episode_number
+            and run_numbered.run_number = runs.run_number
 ),
 
 final as (
@@ -64,12 +97,10 @@ final as (
         month_exists_on,
         counted_days_in_month,
         episode_month_position,
-        row_number() over (
-            partition by insz, flow_code, episode_number, run_number order by month_index
-        ) as run_month_position,
-        count(*) over (partition by insz, flow_code, episode_number, run_number) as run_months,
-        count(*) over (partition by insz, flow_code, episode_number) as episode_months
-    from run_numbered
+        run_month_position,
+        run_months,
+        episode_months
+    from run_placed
 )
 
 select * from final
