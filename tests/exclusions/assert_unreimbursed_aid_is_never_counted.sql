@@ -1,17 +1,28 @@
 -- RULES.md §3: only reimbursed aid days count ("for which POD MI has reimbursed"). Every
 -- counted day must lie in an aid period of a GRANTED decision and in a month whose
 -- staged reimbursements paid by as_of_date sum to more than zero, with a paid date on
--- or before as_of_date. Recomputed here from the staged reimbursements.
+-- or before as_of_date. Recomputed here from the staged reimbursements, for the
+-- decision-months that hold a counted day (the only totals the check reads).
 with
+
+counted_decision_months as (
+    select distinct
+        decision_id,
+        {{ month_start('segment_start') }} as aid_month
+    from {{ ref('int_counted_day_segments') }}
+),
 
 month_totals as (
     select
-        decision_id,
-        aid_month,
-        sum(amount_eur) as net_amount_eur
-    from {{ ref('stg_pod_mi__reimbursements') }}
-    where paid_on <= {{ as_of_date_sql() }}
-    group by decision_id, aid_month
+        reimbursements.decision_id,
+        reimbursements.aid_month,
+        sum(reimbursements.amount_eur) as net_amount_eur
+    from {{ ref('stg_pod_mi__reimbursements') }} as reimbursements
+    inner join counted_decision_months
+        on reimbursements.decision_id = counted_decision_months.decision_id
+            and reimbursements.aid_month = counted_decision_months.aid_month
+    where reimbursements.paid_on <= {{ as_of_date_sql() }}
+    group by reimbursements.decision_id, reimbursements.aid_month
 )
 
 select
