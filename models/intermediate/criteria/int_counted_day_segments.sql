@@ -59,16 +59,22 @@ flow_intervals_placed as (
     from flow_intervals
 ),
 
+flow_intervals_classified as (
+    select
+        *,
+        coalesce(latest_earlier_end < interval_start, true)
+        and coalesce(next_start > interval_end, true) as overlaps_no_other
+    from flow_intervals_placed
+),
+
 isolated_intervals as (
-    select * from flow_intervals_placed
-    where (latest_earlier_end is null or latest_earlier_end < interval_start)
-        and (next_start is null or next_start > interval_end)
+    select * from flow_intervals_classified
+    where overlaps_no_other
 ),
 
 overlapping_intervals as (
-    select * from flow_intervals_placed
-    where latest_earlier_end >= interval_start
-        or next_start <= interval_end
+    select * from flow_intervals_classified
+    where not overlaps_no_other
 ),
 
 boundaries as (
