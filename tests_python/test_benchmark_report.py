@@ -39,8 +39,9 @@ def test_the_repository_report_has_the_markers_in_order():
 
 
 def test_the_opt_in_memory_step_is_reported_with_its_command(tmp_path):
-    """`--steps floor run memory` (the in-memory build of ADR 0012's last section) gets its
-    own row, its ratio to the floor, and the command line that reproduces it."""
+    """`--steps floor run memory` (the in-memory build of ADR 0012, "What the speed targets
+    would take") gets its own row, its ratio to the floor, and the command line that
+    reproduces it."""
     import argparse
     report = tmp_path / "BENCHMARKS.md"
     figures = {"wall_s": 2.0, "cpu_s": 4.0, "peak_rss_mb": 300.0, "load_avg_1m": 1.0}
