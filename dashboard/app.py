@@ -78,6 +78,7 @@ st.set_page_config(page_title="DVZ transfer warehouse", page_icon=":material/bar
 PAGES = [
     st.Page(overview, title="Overview", icon=":material/home:", default=True),
     st.Page("pages/transfers.py", title="Transfers over time", icon=":material/timeline:"),
+    st.Page("pages/delivery.py", title="Deliveries to the DVZ", icon=":material/outbox:"),
     st.Page("pages/exclusions.py", title="Exclusions by reason", icon=":material/block:"),
     st.Page("pages/deferred.py", title="Deferred-flow impact", icon=":material/pause_circle:"),
     st.Page("pages/durations.py", title="Benefit durations", icon=":material/hourglass_bottom:"),

@@ -34,6 +34,7 @@ CACHE_SECONDS = 60
 # The only relations the dashboard may read: aggregates and pseudonymised marts.
 ALLOWED_RELATIONS = frozenset({
     "marts.fct_monthly_transfers",
+    "marts.fct_monthly_deliveries",
     "marts.fct_person_status_summary",
     "marts.fct_deferred_flow_impact",
     "marts.fct_threshold_pipeline",

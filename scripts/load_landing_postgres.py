@@ -16,7 +16,14 @@ against DVZ_LANDING_DIR and landing_format, so a run never reads another folder'
 The load is one transaction: a missing or unreadable file leaves no landing table at all
 (the dbt run then stops naming it), never a mix of old and new files.
 
-    python scripts/load_landing_postgres.py [--landing-dir DIR] [--format csv|parquet]
+The DVZ delivery ledger (RULES.md §8a, ADR 0013) is loaded too, from the export folder
+(`--ledger-dir`, default DVZ_EXPORT_DIR or `exports`): the batch and correction files of
+every month, each checked against its month's manifest first (SHA-256, size, columns), into
+`landing.dvz_transfer_batch_files` and `landing.dvz_transfer_correction_files` with their
+`batch_month`, `source_file` and `source_row_number`. The dbt run reads the months before
+its batch month from them. A missing or empty folder is an empty ledger.
+
+    python scripts/load_landing_postgres.py [--landing-dir DIR] [--format csv|parquet] [--ledger-dir DIR]
 
 Connection: the `postgres` target's environment variables (DVZ_PG_HOST, DVZ_PG_PORT,
 DVZ_PG_USER, DVZ_PG_PASSWORD, DVZ_PG_DATABASE).
@@ -26,8 +33,11 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import io
+import json
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -37,6 +47,19 @@ from psycopg2 import sql
 
 SOURCES = ("persons", "residence_permits", "aid_decisions", "reimbursements")
 PARQUET_BATCH_ROWS = 200_000
+# The ledger files' columns and PostgreSQL types, as the warehouse writes them
+# (macros/export/dvz_delivery_files.sql).
+LEDGER_FILES = {
+    "batch": ("dvz_transfer_batch_files", [
+        ("insz", "text"), ("flow_code", "text"), ("criterion_code", "text"), ("episode_start", "date"),
+        ("episode_end", "date"), ("transfer_due_on", "date"), ("is_late", "boolean"), ("aid_period_start", "date"),
+        ("aid_period_end", "date"), ("counted_days", "integer"), ("counted_months", "integer"),
+        ("reimbursed_amount_eur", "numeric(12, 2)"), ("ocmw_nis_code", "text")]),
+    "corrections": ("dvz_transfer_correction_files", [
+        ("insz", "text"), ("flow_code", "text"), ("episode_start", "date"), ("delivered_in_batch", "text"),
+        ("current_status", "text")]),
+}
+LEDGER_NAME = re.compile(r"dvz_transfer_(batch|corrections)_([0-9]{4}-(?:0[1-9]|1[0-2]))\.(parquet|csv|manifest\.json)")
 
 
 class LandingError(Exception):
@@ -130,7 +153,75 @@ def load_parquet(cur, source: str, path: Path) -> None:
         cur.copy_expert(statement, buffer)
 
 
-def load(landing_dir: str, landing_format: str, database: str | None = None) -> dict[str, int]:
+def ledger_months(ledger_dir: Path) -> dict[str, list[str]]:
+    """The delivery files of the ledger folder by batch month (an empty dict when the
+    folder is missing or holds none)."""
+    months: dict[str, list[str]] = {}
+    if ledger_dir.is_dir():
+        for path in sorted(ledger_dir.iterdir()):
+            match = LEDGER_NAME.fullmatch(path.name)
+            if match and not (match.group(1) == "corrections" and match.group(3) == "manifest.json"):
+                months.setdefault(match.group(2), []).append(path.name)
+    return months
+
+
+def checked_ledger_table(ledger_dir: Path, month: str, names: list[str], kind: str):
+    """One month's batch or correction file, read once its manifest vouches for every
+    file of the month; a LandingError names the file that cannot be trusted."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    manifest_path = ledger_dir / f"dvz_transfer_batch_{month}.manifest.json"
+    if manifest_path.name not in names:
+        raise LandingError(f"DVZ delivery ledger: {ledger_dir / sorted(names)[0]} has no manifest "
+                           f"({manifest_path.name}): the delivery of {month} is incomplete")
+    listed = {item["file"]: item for item in json.loads(manifest_path.read_text(encoding="utf-8"))["files"]}
+    for name, item in listed.items():
+        path = ledger_dir / name
+        if not path.is_file():
+            raise LandingError(f"DVZ delivery ledger: {path} is missing ({manifest_path.name} lists it)")
+        if hashlib.sha256(path.read_bytes()).hexdigest() != item["sha256"] or path.stat().st_size != item["bytes"]:
+            raise LandingError(f"DVZ delivery ledger: {path} does not match its manifest {manifest_path.name}")
+    stem = "dvz_transfer_batch" if kind == "batch" else "dvz_transfer_corrections"
+    path = ledger_dir / f"{stem}_{month}.parquet"
+    if path.name not in listed:
+        raise LandingError(f"DVZ delivery ledger: {manifest_path} does not list {path.name}")
+    try:
+        table = pq.read_table(path)
+    except (OSError, pa.ArrowException) as exc:
+        raise LandingError(f"DVZ delivery ledger: {path} is not a valid Parquet file: {exc}") from exc
+    expected = [name for name, _ in LEDGER_FILES[kind][1]]
+    if table.column_names != expected:
+        raise LandingError(f"DVZ delivery ledger: {path} has the wrong columns: expected {', '.join(expected)}; "
+                           f"found {', '.join(table.column_names)}")
+    return path, table
+
+
+def load_ledger(cur, ledger_dir: Path) -> int:
+    """The ledger files of every month into landing.dvz_transfer_batch_files and
+    landing.dvz_transfer_correction_files (typed as written), checked first."""
+    from psycopg2.extras import execute_values
+
+    for kind, (table_name, columns) in LEDGER_FILES.items():
+        cur.execute(sql.SQL("create table landing.{} ({}, batch_month text not null, source_file text not null,"
+                            " source_row_number bigint not null)").format(
+            sql.Identifier(table_name),
+            sql.SQL(", ").join(sql.SQL("{} {}").format(sql.Identifier(c), sql.SQL(t)) for c, t in columns)))
+    rows = 0
+    for month, names in ledger_months(ledger_dir).items():
+        for kind, (table_name, columns) in LEDGER_FILES.items():
+            path, table = checked_ledger_table(ledger_dir, month, names, kind)
+            values = [tuple(row[c] for c, _ in columns) + (month, path.name, number)
+                      for number, row in enumerate(table.to_pylist(), start=1)]
+            if values:
+                execute_values(cur, sql.SQL("insert into landing.{} values %s").format(
+                    sql.Identifier(table_name)).as_string(cur), values)
+            rows += len(values)
+    return rows
+
+
+def load(landing_dir: str, landing_format: str, database: str | None = None,
+         ledger_dir: str | None = None) -> dict[str, int]:
     landing_dir = landing_dir.rstrip("/") or "/"
     absolute_dir = str(Path(landing_dir).resolve())
     counts: dict[str, int] = {}
@@ -166,6 +257,14 @@ def load(landing_dir: str, landing_format: str, database: str | None = None) -> 
                 (source, f"{landing_dir}/{source}.{landing_format}", landing_dir, absolute_dir,
                  landing_format, counts[source]),
             )
+        ledger = Path(ledger_dir or os.environ.get("DVZ_EXPORT_DIR") or "exports")
+        counts["dvz_delivery_ledger"] = load_ledger(cur, ledger)
+        cur.execute(
+            "insert into landing.load_manifest (source, file_path, landing_dir, landing_dir_absolute,"
+            " landing_format, landing_rows) values (%s, %s, %s, %s, %s, %s)",
+            ("dvz_delivery_ledger", str(ledger), str(ledger), os.path.abspath(ledger), "parquet",
+             counts["dvz_delivery_ledger"]),
+        )
     return counts
 
 
@@ -176,10 +275,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--format", choices=("csv", "parquet"), default="parquet",
                         help="which file per source to load, as the dbt var landing_format (default parquet)")
     parser.add_argument("--database", default=None, help="database to load into (default: DVZ_PG_DATABASE)")
+    parser.add_argument("--ledger-dir", default=None,
+                        help="the DVZ export folder, the delivery ledger (default: DVZ_EXPORT_DIR or exports)")
     args = parser.parse_args(argv)
     started = time.monotonic()
     try:
-        counts = load(args.landing_dir, args.format, args.database)
+        counts = load(args.landing_dir, args.format, args.database, args.ledger_dir)
     except LandingError as exc:
         print(f"load_landing_postgres: {exc}", file=sys.stderr)
         return 1

@@ -29,6 +29,10 @@ if [ -z "${DVZ_GIT_COMMIT:-}" ] && git rev-parse HEAD >/dev/null 2>&1; then
 fi
 
 echo "run: dbt build into $building"
+# The DVZ delivery files of the batch month are published by the build itself, only when
+# every test passed (RULES.md §8a); the stamp tells the summary below which are new.
+delivery_stamp="$(mktemp)"
+trap 'rm -f "$delivery_stamp"' EXIT
 DVZ_DUCKDB_PATH="$building" dbt build "$@"
 echo "run: dbt docs generate --static"
 DVZ_DUCKDB_PATH="$building" dbt docs generate --static "$@" >/dev/null
@@ -47,5 +51,6 @@ python - "$building" "$warehouse" <<'PY'
 import os, sys
 os.replace(sys.argv[1], sys.argv[2])
 PY
-echo "run: warehouse ready at $warehouse; docs at target/static_index.html"
-echo "run: DVZ batch export in $DVZ_EXPORT_DIR; dashboard: bash scripts/dashboard.sh"
+echo "run: warehouse ready at $warehouse; docs at target/static_index.html; dashboard: bash scripts/dashboard.sh"
+python scripts/delivery_summary.py "$DVZ_EXPORT_DIR" --newer-than "$delivery_stamp" | sed 's/^/run: /'
+

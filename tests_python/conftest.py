@@ -14,7 +14,9 @@ import tempfile
 import pytest
 
 from build_fixtures import adversarial_landing, parquet_build  # noqa: F401  (session fixtures)
-from engine_fixtures import cross_engine_builds, cross_engine_landing, spark_batch  # noqa: F401  (session fixtures)
+from engine_fixtures import (  # noqa: F401  (session fixtures)
+    cross_engine_builds, cross_engine_landing, cross_engine_ledger, spark_batch,
+)
 
 # Modules that share a session fixture, and the worker group they run in together:
 # the engine modules share one Spark batch (spark_batch collects every module's Spark
@@ -34,6 +36,7 @@ FIXTURE_GROUPS = {
     "spark_batch": "engines",
     "cross_engine_builds": "engines",
     "cross_engine_landing": "engines",
+    "cross_engine_ledger": "engines",
     "parquet_build": "parquet_build",
     "adversarial_landing": "parquet_build",
 }

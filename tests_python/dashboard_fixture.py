@@ -1,7 +1,9 @@
 """A real warehouse for the dashboard tests, built once per pytest session.
 
 Generates a small adversarial landing set (so every page has something to show: quarantined
-rows, held persons, deferred flows) and builds, with dbt, only the seeds and models the
+rows, held persons, deferred flows), gives it a delivery ledger of two earlier months
+(LEDGER_KEYS fabricated keys delivered in April, which no eligibility row has: corrected as
+NO_LONGER_MET in the build's month, RULES.md §8a) and builds, with dbt, only the seeds and models the
 dashboard marts depend on (no data tests: the end-to-end test owns those). Both dashboard
 test modules call `dashboard_warehouse`; the second call finds the first build in pytest's
 session temp folder and reuses it.
@@ -9,6 +11,7 @@ session temp folder and reuses it.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -18,6 +21,7 @@ from pathlib import Path
 import duckdb
 
 from dbt_compile import REPO_ROOT, dbt_env
+from ledger_files import write_ledger_month
 
 DASHBOARD_DIR = REPO_ROOT / "dashboard"
 if str(DASHBOARD_DIR) not in sys.path:
@@ -26,9 +30,10 @@ if str(DASHBOARD_DIR) not in sys.path:
 import warehouse  # noqa: E402  (dashboard/warehouse.py, found through the path above)
 
 AS_OF = "2025-06-30"
+LEDGER_KEYS = 6
 PERSONS = 300
 SEED = 11
-CROSS_CHECK_MODELS = ["fct_transfer_eligibility", "rpt_quarantined_rows"]
+CROSS_CHECK_MODELS = ["fct_transfer_eligibility", "rpt_quarantined_rows", "dvz_transfer_batch"]
 
 
 def dashboard_warehouse(tmp_path_factory) -> Path:
@@ -46,6 +51,11 @@ def dashboard_warehouse(tmp_path_factory) -> Path:
          "--seed", str(SEED), "--as-of", AS_OF, "--format", "parquet", "--adversarial"],
         cwd=REPO_ROOT, check=True, capture_output=True,
     )
+    ledger = workdir / "exports"
+    april = [dict(insz=f"{90010100000 + number:011d}", flow_code="C3", episode_start=dt.date(2024, 1, 1),
+                  transfer_due_on=dt.date(2025, 4, 1)) for number in range(LEDGER_KEYS)]
+    write_ledger_month(ledger, "2025-04", batch_rows=april, correction_rows=[])
+    write_ledger_month(ledger, "2025-05", batch_rows=[], correction_rows=[])
     # The dashboard marts, and the restricted models the tests check them against.
     models = sorted(name.split(".", 1)[1] for name in warehouse.ALLOWED_RELATIONS) + CROSS_CHECK_MODELS
     command = [str(Path(sys.executable).with_name("dbt")), "--no-use-colors", "build",
@@ -56,7 +66,7 @@ def dashboard_warehouse(tmp_path_factory) -> Path:
     result = subprocess.run(
         command, cwd=REPO_ROOT, capture_output=True, text=True,
         env=dbt_env(DBT_TARGET="dev", DVZ_LANDING_DIR=str(landing), DVZ_DUCKDB_PATH=str(database),
-                    DVZ_PERSON_KEY_SALT="dashboard-test-salt"),
+                    DVZ_PERSON_KEY_SALT="dashboard-test-salt", DVZ_EXPORT_DIR=str(ledger)),
     )
     assert result.returncode == 0, result.stdout[-6000:]
     marker.write_text(json.dumps({"seconds": round(time.monotonic() - started, 1)}))

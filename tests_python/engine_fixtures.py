@@ -10,8 +10,10 @@ So every collected test module that defines `spark_jobs(request, base)` hands it
 (engines.run_worker_jobs jobs) to this one fixture, which runs them all in two
 long-lived worker processes and returns {job name: outcome}.
 
-Every engine gets the same Parquet files, the same vars and the same person_key salt,
-so their outputs must be identical row for row. What each build runs:
+Every engine gets the same Parquet files, the same vars, the same person_key salt and the
+same delivery ledger (`cross_engine_ledger`: hand-made batch and correction files of two
+earlier months in its export folder, RULES.md §8a), so their outputs, the DVZ batch and
+corrections included, must be identical row for row. What each build runs:
 - DuckDB and PostgreSQL: `dbt build`, every seed, model, data test and unit test;
 - Spark: seeds, models and the singular tests (RULES.md's exclusion rules, the
   dashboard's sums). Each Spark statement costs about a second: the 372 generic tests
@@ -29,9 +31,14 @@ import sys
 import time
 from pathlib import Path
 
+import datetime as dt
+import shutil
+
 import pytest
 
+import reference_rules as ref
 from engines import REPO_ROOT, EngineBuild, run_worker_jobs, skip_or_fail_without
+from ledger_files import write_ledger_month
 
 CROSS_ENGINE_AS_OF = "2025-06-30"
 CROSS_ENGINE_PERSONS = 300
@@ -52,6 +59,12 @@ CROSS_ENGINE_COMPARED = {
         "person_key", "benefit_type", "aid_days", "reimbursed_days", "reimbursed_months",
         "reimbursed_amount_eur", "first_aid_day", "last_aid_day",
     ),
+    "exports.dvz_transfer_batch": (
+        "insz", "flow_code", "criterion_code", "episode_start", "episode_end", "transfer_due_on", "is_late",
+        "aid_period_start", "aid_period_end", "counted_days", "counted_months", "reimbursed_amount_eur",
+        "ocmw_nis_code",
+    ),
+    "exports.dvz_transfer_corrections": ("insz", "flow_code", "episode_start", "delivered_in_batch", "current_status"),
 }
 
 SPARK_BUILD_SELECT = ["resource_type:seed", "resource_type:model", "test_type:singular"]
@@ -78,11 +91,37 @@ def cross_engine_landing(tmp_path_factory) -> Path:
     return landing
 
 
-class CrossEngineBuilds:
-    """Builds the landing set on an engine on first request, once per session."""
+@pytest.fixture(scope="session")
+def cross_engine_ledger(cross_engine_landing, tmp_path_factory) -> Path:
+    """An export folder holding a delivery history of two earlier months, made by hand
+    from RULES.md's independent reading (reference_rules) of the landing set as of
+    CROSS_ENGINE_AS_OF, so that batch and corrections of that month each have every case
+    of RULES.md §8a: April delivered three keys that are TRANSFER now (not delivered
+    again), three that are not (corrected with their status), one that no eligibility row
+    has (NO_LONGER_MET) and one TRANSFER key that May withdrew (delivered again now)."""
+    folder = tmp_path_factory.mktemp("cross_engine_ledger")
+    rows = ref.evaluate(ref.read_landing_csv(cross_engine_landing), CROSS_ENGINE_AS_OF).eligibility
+    transfers = sorted((r for r in rows if r["transfer_status"] == "TRANSFER"),
+                       key=lambda r: (r["insz"], r["flow_code"], r["episode_start"]))
+    others = sorted((r for r in rows if r["transfer_status"] != "TRANSFER"),
+                    key=lambda r: (r["insz"], r["flow_code"], r["episode_start"]))
+    assert len(transfers) >= 4 and len(others) >= 3, "the cross-engine set has too few rows for its ledger"
+    gone = dict(transfers[0], flow_code="C4" if transfers[0]["flow_code"] != "C4" else "C3",
+                episode_start=dt.date(2019, 1, 1))
+    withdrawn = transfers[3]
+    write_ledger_month(folder, "2025-04", batch_rows=[*transfers[:4], *others[:3], gone], correction_rows=[])
+    write_ledger_month(folder, "2025-05", batch_rows=[], correction_rows=[dict(
+        withdrawn, delivered_in_batch="2025-04", current_status="HELD_DATA_QUALITY")])
+    return folder
 
-    def __init__(self, landing: Path, base: Path):
+
+class CrossEngineBuilds:
+    """Builds the landing set on an engine on first request, once per session, with the
+    cross-engine ledger in its export folder."""
+
+    def __init__(self, landing: Path, base: Path, ledger: Path):
         self.landing = landing
+        self.ledger = ledger
         self.base = base
         self.builds: dict[str, EngineBuild] = {}
         self.failures: dict[str, str] = {}
@@ -96,6 +135,7 @@ class CrossEngineBuilds:
             build = EngineBuild(engine, self.base / engine, self.landing, CROSS_ENGINE_SALT,
                                 landing_format=CROSS_ENGINE_FORMAT)
             started = time.monotonic()
+            shutil.copytree(self.ledger, build.workdir / "exports", dirs_exist_ok=True)
             try:
                 build.prepare()
                 result = build.dbt(["build", *BUILD_SELECTION[engine], "--vars",
@@ -121,8 +161,8 @@ class CrossEngineBuilds:
 
 
 @pytest.fixture(scope="session")
-def cross_engine_builds(cross_engine_landing, tmp_path_factory):
-    builds = CrossEngineBuilds(cross_engine_landing, tmp_path_factory.mktemp("cross_engine_builds"))
+def cross_engine_builds(cross_engine_landing, cross_engine_ledger, tmp_path_factory):
+    builds = CrossEngineBuilds(cross_engine_landing, tmp_path_factory.mktemp("cross_engine_builds"), cross_engine_ledger)
     yield builds
     builds.cleanup()
 
@@ -144,8 +184,9 @@ def spark_batch(request, tmp_path_factory) -> dict[str, dict]:
     return outcomes
 
 
-def cross_engine_spark_job(landing: Path, base: Path) -> dict:
-    """The cross-engine build as a spark_batch job."""
+def cross_engine_spark_job(landing: Path, base: Path, ledger: Path) -> dict:
+    """The cross-engine build as a spark_batch job, its export folder holding the ledger."""
+    shutil.copytree(ledger, base / "cross_engine" / "exports", dirs_exist_ok=True)
     return dict(name="cross_engine", landing=str(landing), landing_format=CROSS_ENGINE_FORMAT,
                 workdir=str(base / "cross_engine"), select=SPARK_BUILD_SELECT,
                 vars={"as_of_date": CROSS_ENGINE_AS_OF, "landing_format": CROSS_ENGINE_FORMAT},

@@ -82,12 +82,14 @@ def run(spec: dict) -> None:
         try:
             os.environ.update(job.get("env", {}))
             _stage_landing(job, landing_dir)
+            # The job's export folder is its delivery ledger (RULES.md §8a): a job may bring
+            # ledger files of earlier months in it.
+            (workdir / "exports").mkdir(exist_ok=True)
+            os.environ["DVZ_EXPORT_DIR"] = str(workdir / "exports")
             if engine == "postgres":
                 import load_landing_postgres
 
-                load_landing_postgres.load(str(landing_dir), job["landing_format"])
-            (workdir / "exports").mkdir(exist_ok=True)
-            os.environ["DVZ_EXPORT_DIR"] = str(workdir / "exports")
+                load_landing_postgres.load(str(landing_dir), job["landing_format"], ledger_dir=str(workdir / "exports"))
             result = dbtRunner(manifest=manifest).invoke([
                 "build", "--select", *job["select"], "--indirect-selection", "empty",
                 "--vars", json.dumps(job["vars"]), *common,

@@ -20,17 +20,18 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard_fixture import DASHBOARD_DIR, dashboard_warehouse, query, shown_count
+from dashboard_fixture import DASHBOARD_DIR, LEDGER_KEYS, dashboard_warehouse, query, shown_count
 
 import warehouse  # noqa: E402  (dashboard/warehouse.py; dashboard_fixture puts it on the path)
 
 APP = str(DASHBOARD_DIR / "app.py")
-PAGES = ["pages/transfers.py", "pages/exclusions.py", "pages/deferred.py", "pages/durations.py",
-         "pages/quality.py"]
+PAGES = ["pages/transfers.py", "pages/delivery.py", "pages/exclusions.py", "pages/deferred.py",
+         "pages/durations.py", "pages/quality.py"]
 # The marts the dashboard may read (issue #4), written out again: widening
 # warehouse.ALLOWED_RELATIONS must fail here.
 DASHBOARD_MARTS = {
-    "marts.fct_monthly_transfers", "marts.fct_person_status_summary", "marts.fct_deferred_flow_impact",
+    "marts.fct_monthly_transfers", "marts.fct_monthly_deliveries", "marts.fct_person_status_summary",
+    "marts.fct_deferred_flow_impact",
     "marts.fct_threshold_pipeline", "marts.fct_landing_quality_over_time",
     "marts.rpt_landing_reconciliation", "marts.fct_person_benefit_durations",
     "marts.fct_person_transfer_status", "marts.dim_flows", "marts.dim_ocmw",
@@ -126,6 +127,25 @@ def test_transfers_page_hides_small_cells_and_can_show_them_when_turned_off(serv
     monkeypatch.setenv("DVZ_DASHBOARD_MIN_CELL", "0")
     app = run_page("pages/transfers.py")
     assert not any("<" in str(value) for row in table(app) for value in row.values())
+
+
+def test_delivery_page_counts_the_batch_the_ledger_and_the_corrections(served):
+    """RULES.md §8a, read back from the restricted batch and the ledger the fixture wrote:
+    April delivered LEDGER_KEYS keys that no eligibility row has (corrected now as
+    NO_LONGER_MET); this build's batch (June) delivers the backlog, late, and June's rows."""
+    app = run_page("pages/delivery.py")
+    rows, late = query(served, "select count(*), count(*) filter (where is_late) from exports.dvz_transfer_batch")[0]
+    assert rows > late > 0
+    assert metrics(app) == {"Batch 2025-06: rows delivered": shown_count(rows), "of which late": shown_count(late),
+                            "Corrections": shown_count(LEDGER_KEYS)}
+    by_month = {row["batch_month"]: (row["ON_TIME"], row["LATE"], row["CORRECTION"]) for row in table(app, -1)}
+    assert by_month == {"2025-04": (shown_count(LEDGER_KEYS), "0", "0"),
+                        "2025-06": (shown_count(rows - late), shown_count(late), shown_count(LEDGER_KEYS))}
+    corrections = table(app, 0)
+    assert corrections == [{"batch_month": "2025-06", "current_status": "NO_LONGER_MET",
+                            "delivery_rows": shown_count(LEDGER_KEYS)}]
+    app.multiselect(key="delivery_flows").unselect("C3").run()
+    assert not app.exception
 
 
 def test_exclusions_page_counts_persons_per_reason(served):

@@ -8,7 +8,10 @@ and what the engines publish must be identical, row for row (as multisets):
 - marts.fct_person_transfer_status: person_key, final_status, exclusion_reason;
 - marts.rpt_quarantined_rows: which landing row (source, 1-based row number) is
   quarantined under which reason - the landing readers and staging agree;
-- marts.fct_person_benefit_durations: the RULES.md §9 mart (sums, distinct days).
+- marts.fct_person_benefit_durations: the RULES.md §9 mart (sums, distinct days);
+- exports.dvz_transfer_batch and exports.dvz_transfer_corrections: the DVZ batch and
+  corrections of the month (RULES.md §8a) over the same hand-made ledger of two earlier
+  months, which each engine reads its own way (ADR 0013).
 
 A failure lists the first differing rows of each side. DuckDB is the reference: its
 results are checked against RULES.md by the scenario suite and the differential test.
@@ -40,7 +43,8 @@ def _diff(reference: list[tuple], other: list[tuple]) -> str | None:
 
 def spark_jobs(request, base):
     """The Spark build of the set, run with the session's other Spark builds (spark_batch)."""
-    return [cross_engine_spark_job(request.getfixturevalue("cross_engine_landing"), base)]
+    return [cross_engine_spark_job(request.getfixturevalue("cross_engine_landing"), base,
+                                   request.getfixturevalue("cross_engine_ledger"))]
 
 
 @pytest.mark.parametrize("engine", ["postgres", "spark"])
@@ -73,6 +77,13 @@ def test_the_compared_set_exercises_every_outcome(cross_engine_builds):
     assert any(status.startswith("EXCLUDED_") for status in statuses), statuses
     final = {row[0] for row in reference.rows("marts.fct_person_transfer_status", ["final_status"])}
     assert {"TRANSFER", "EXCLUDED", "HELD_DATA_QUALITY"} <= final, final
+    # The delivery (RULES.md §8a) over the hand-made ledger: a key delivered in April and
+    # TRANSFER now is not delivered again, one withdrawn in May is (late), keys no longer
+    # TRANSFER are corrected with their status or NO_LONGER_MET.
+    corrections = {row[0] for row in reference.rows("exports.dvz_transfer_corrections", ["current_status"])}
+    assert "NO_LONGER_MET" in corrections and len(corrections) >= 2, corrections
+    batch = reference.rows("exports.dvz_transfer_batch", ["is_late", "flow_code"])
+    assert any(late for late, _ in batch), batch
     reasons = {row[0] for row in reference.rows("marts.rpt_quarantined_rows", ["reason_code"])}
     assert reasons >= {
         "MISSING_KEY", "INVALID_INSZ", "MISSING_VALUE", "UNKNOWN_CODE", "END_BEFORE_START",

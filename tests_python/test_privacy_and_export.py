@@ -6,9 +6,10 @@ full build of the generated adversarial landing set (build_fixtures.py):
 - the prod target refuses to run without DVZ_PERSON_KEY_SALT; dev says it uses a demo salt;
 - the privacy guard fails the build when a dashboard mart carries `insz` (a probe model in
   a copy of the project) and drops the offending relation;
-- the export files hold exactly the TRANSFER rows due in the batch month, with the RULES.md
-  §8 fields only; Parquet and CSV agree; the manifest's hashes, sizes and row count are
-  those of the files, and names the commit and the invocation;
+- the first delivery (an empty ledger, RULES.md §8a) holds exactly the TRANSFER rows due
+  by the end of the batch month, late ones marked, with the RULES.md §8 fields only, and
+  no correction; Parquet and CSV agree; the manifest's counts, hashes and sizes are those
+  of the files, and it names the ledger months read and the commit;
 - fct_deferred_flow_impact is checked against a second build with the deferred flows
   enabled: the persons it says would become TRANSFER are exactly those that do.
 """
@@ -32,9 +33,12 @@ from dbt_compile import REPO_ROOT, dbt_env
 
 SALT = "end-to-end-salt"  # the shared build's salt (build_fixtures.py)
 EXPORT_FIELDS = [
-    "insz", "flow_code", "criterion_code", "episode_start", "episode_end", "aid_period_start",
-    "aid_period_end", "counted_days", "counted_months", "reimbursed_amount_eur", "ocmw_nis_code",
+    "insz", "flow_code", "criterion_code", "episode_start", "episode_end", "transfer_due_on", "is_late",
+    "aid_period_start", "aid_period_end", "counted_days", "counted_months", "reimbursed_amount_eur",
+    "ocmw_nis_code",
 ]
+CORRECTION_FIELDS = ["insz", "flow_code", "episode_start", "delivered_in_batch", "current_status"]
+BATCH_MONTH = AS_OF[:7]
 # The models and seeds a build needs; a copy of them is a complete dbt project.
 PROJECT_PARTS = ["dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests", "docs/blocks"]
 DBT = str(Path(sys.executable).with_name("dbt"))
@@ -62,32 +66,14 @@ def landing(adversarial_landing) -> Path:
     return adversarial_landing
 
 
-def _busiest_batch_month(database: Path) -> str:
-    rows = _read(database, """
-        select strftime(transfer_due_on, '%Y-%m') as month, count(*) as n
-        from marts.fct_transfer_eligibility where transfer_status = 'TRANSFER'
-        group by month order by n desc, month limit 1""")
-    assert rows, "the generated set has no TRANSFER row: the export test would prove nothing"
-    return rows[0][0]
-
-
 @pytest.fixture(scope="module")
 def build(parquet_build, landing, tmp_path_factory) -> dict:
-    """A copy of the shared full build; on it the export again for the month with the most
-    TRANSFER rows (the default batch month, that of as_of_date, may hold none), with a known
-    commit, then the static docs."""
+    """A copy of the shared full build, and its static docs."""
     workdir = tmp_path_factory.mktemp("privacy_build")
     shutil.copy(parquet_build, workdir / "warehouse.duckdb")
-    batch_month = _busiest_batch_month(workdir / "warehouse.duckdb")
-    dbt_vars = {"as_of_date": AS_OF, "export_batch_month": batch_month}
-    export = _dbt(["build", "--select", "dvz_transfer_batch", "--vars", json.dumps(dbt_vars)], workdir, landing,
-                  DVZ_GIT_COMMIT="test-commit-0123")
-    assert export.returncode == 0, export.stdout[-6000:]
-    run_results = json.loads((workdir / "target" / "run_results.json").read_text())
-    docs = _dbt(["docs", "generate", "--static", "--vars", json.dumps(dbt_vars)], workdir, landing)
+    docs = _dbt(["docs", "generate", "--static", "--vars", json.dumps({"as_of_date": AS_OF})], workdir, landing)
     assert docs.returncode == 0, docs.stdout[-4000:]
-    return {"workdir": workdir, "database": workdir / "warehouse.duckdb", "batch_month": batch_month,
-            "export_invocation_id": run_results["metadata"]["invocation_id"]}
+    return {"workdir": workdir, "database": workdir / "warehouse.duckdb", "exports": parquet_build.parent / "exports"}
 
 
 def test_person_key_is_sha256_of_salt_and_insz(build):
@@ -154,41 +140,54 @@ def test_dashboard_marts_carry_no_personal_column(build):
 
 
 def _export_paths(build) -> dict[str, Path]:
-    stem = build["workdir"] / "exports" / f"dvz_transfer_batch_{build['batch_month']}"
-    return {kind: Path(f"{stem}.{kind}") for kind in ("parquet", "csv", "manifest.json")}
+    folder = build["exports"]
+    return {"batch": folder / f"dvz_transfer_batch_{BATCH_MONTH}.parquet",
+            "batch_csv": folder / f"dvz_transfer_batch_{BATCH_MONTH}.csv",
+            "corrections": folder / f"dvz_transfer_corrections_{BATCH_MONTH}.parquet",
+            "corrections_csv": folder / f"dvz_transfer_corrections_{BATCH_MONTH}.csv",
+            "manifest": folder / f"dvz_transfer_batch_{BATCH_MONTH}.manifest.json"}
 
 
-def test_export_holds_the_transfer_rows_due_in_the_batch_month(build):
+def test_the_first_batch_holds_every_transfer_row_due_by_its_month_end(build):
+    """RULES.md §8a with an empty ledger: every TRANSFER row due by the last day of the
+    batch month, those due before the month marked late, and no correction."""
     paths = _export_paths(build)
-    table = pq.read_table(paths["parquet"])
+    table = pq.read_table(paths["batch"])
     assert table.column_names == EXPORT_FIELDS
     expected = _read(build["database"], f"""
-        select insz, flow_code, episode_start from marts.fct_transfer_eligibility
-        where transfer_status = 'TRANSFER' and strftime(transfer_due_on, '%Y-%m') = '{build['batch_month']}'""")
-    exported = {(row["insz"], row["flow_code"], row["episode_start"]) for row in table.to_pylist()}
-    assert exported == set(expected) and len(expected) == table.num_rows > 0
-    with open(paths["csv"], newline="", encoding="utf-8") as handle:
+        select insz, flow_code, episode_start, transfer_due_on, transfer_due_on < date '{BATCH_MONTH}-01'
+        from marts.fct_transfer_eligibility
+        where transfer_status = 'TRANSFER' and transfer_due_on <= last_day(date '{BATCH_MONTH}-01')""")
+    exported = [(r["insz"], r["flow_code"], r["episode_start"], r["transfer_due_on"], r["is_late"])
+                for r in table.to_pylist()]
+    assert sorted(exported) == sorted(expected) and len(expected) > 0
+    assert any(late for *_, late in expected) and not all(late for *_, late in expected)
+    with open(paths["batch_csv"], newline="", encoding="utf-8") as handle:
         csv_rows = list(csv.DictReader(handle))
     assert list(csv_rows[0].keys()) == EXPORT_FIELDS
-    parquet_rows = [{key: "" if value is None else str(value) for key, value in row.items()}
-                    for row in table.to_pylist()]
+    parquet_rows = [{key: "" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
+                     for key, value in row.items()} for row in table.to_pylist()]
     assert csv_rows == parquet_rows
+    corrections = pq.read_table(paths["corrections"])
+    assert corrections.column_names == CORRECTION_FIELDS and corrections.num_rows == 0
 
 
 def test_export_manifest_describes_the_files(build):
     paths = _export_paths(build)
-    manifest = json.loads(paths["manifest.json"].read_text())
-    assert manifest["batch_month"] == build["batch_month"]
+    manifest = json.loads(paths["manifest"].read_text())
+    batch = pq.read_table(paths["batch"]).to_pylist()
+    assert manifest["batch_month"] == BATCH_MONTH
     assert manifest["as_of_date"] == AS_OF
-    assert manifest["git_commit"] == "test-commit-0123"
-    assert manifest["dbt_invocation_id"] == build["export_invocation_id"]
-    assert manifest["row_count"] == pq.read_metadata(paths["parquet"]).num_rows
-    listed = {Path(item["file"]): item for item in manifest["files"]}
-    assert set(listed) == {paths["parquet"], paths["csv"]}
-    for path, item in listed.items():
-        assert path.is_absolute()
+    assert manifest["rows_delivered"] == manifest["row_count"] == len(batch)
+    assert manifest["late_rows"] == sum(row["is_late"] for row in batch) > 0
+    assert manifest["corrections"] == 0 and manifest["ledger_months"] == []
+    listed = {item["file"]: item for item in manifest["files"]}
+    assert set(listed) == {path.name for kind, path in paths.items() if kind != "manifest"}
+    for name, item in listed.items():
+        path = build["exports"] / name
         assert item["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
         assert item["bytes"] == path.stat().st_size
+        assert item["rows"] == pq.read_metadata(path.with_suffix(".parquet")).num_rows
 
 
 def test_deferred_flow_impact_matches_a_build_with_the_flows_enabled(build, landing, tmp_path):
@@ -204,8 +203,7 @@ def test_deferred_flow_impact_matches_a_build_with_the_flows_enabled(build, land
         workdir.mkdir()
         shutil.copy(build["database"], workdir / "warehouse.duckdb")
         result = _dbt(["run", "--select", "int_rules__flows_in_force+", "--vars",
-                       json.dumps({"as_of_date": AS_OF, "enabled_deferred_flows": [flow],
-                                   "export_batch_month": build["batch_month"]})],
+                       json.dumps({"as_of_date": AS_OF, "enabled_deferred_flows": [flow]})],
                       workdir, landing)
         assert result.returncode == 0, result.stdout[-3000:]
         after = {key for (key,) in _read(workdir / "warehouse.duckdb",

@@ -1,13 +1,24 @@
--- The DVZ batch export (RULES.md §8): the TRANSFER rows of fct_transfer_eligibility whose
--- transfer_due_on falls in the batch month (var export_batch_month, default the month of
--- as_of_date), with only what the DVZ needs: the insz, flow, criterion, residence
--- episode, aid period, counted duration, reimbursed amount and OCMW. Facts, never a
--- recommendation. A post-hook writes it as Parquet and CSV with a manifest
--- (write_dvz_batch_files). Restricted: carries the insz.
+-- Batch M of the DVZ delivery (RULES.md §8a; M = var export_batch_month, default the
+-- month of as_of_date): every TRANSFER row of fct_transfer_eligibility due by the last day
+-- of M whose delivery key (insz, flow_code, episode_start) is not DELIVERED in the ledger
+-- of the months before M, so a row that became TRANSFER after its month's batch had gone
+-- goes out now, marked late. Only what the DVZ needs (RULES.md §8): the insz, flow,
+-- criterion, residence episode, due date, aid period, counted duration, reimbursed amount
+-- and OCMW. Facts, never a recommendation. Written to files by publish_dvz_delivery_files
+-- after the whole build passed. Restricted: carries the insz.
 with
 
 eligibility as (
     select * from {{ ref('fct_transfer_eligibility') }}
+),
+
+delivered_keys as (
+    select
+        insz,
+        flow_code,
+        episode_start
+    from {{ ref('int_delivery_ledger_states') }}
+    where ledger_state = 'DELIVERED'
 ),
 
 statuses as (
@@ -30,6 +41,8 @@ batch_rows as (
         statuses.episode_number,
         eligibility.episode_start,
         eligibility.episode_end,
+        eligibility.transfer_due_on,
+        eligibility.transfer_due_on < {{ export_batch_month_sql() }} as is_late,
         eligibility.counted_days,
         eligibility.counted_months,
         eligibility.ocmw_nis_code
@@ -39,9 +52,15 @@ batch_rows as (
             eligibility.insz = statuses.insz
             and eligibility.flow_code = statuses.flow_code
             and eligibility.episode_start = statuses.episode_start
+    left join delivered_keys
+        on
+            eligibility.insz = delivered_keys.insz
+            and eligibility.flow_code = delivered_keys.flow_code
+            and eligibility.episode_start = delivered_keys.episode_start
     where
         eligibility.transfer_status = 'TRANSFER'
-        and {{ month_start('eligibility.transfer_due_on') }} = {{ export_batch_month_sql() }}
+        and eligibility.transfer_due_on <= {{ month_end(export_batch_month_sql()) }}
+        and delivered_keys.insz is null
 ),
 
 -- The counted day segments (RULES.md §5) of the batch rows' episodes only: the batch is a
@@ -106,6 +125,8 @@ final as (
         batch_rows.criterion_code,
         batch_rows.episode_start,
         batch_rows.episode_end,
+        batch_rows.transfer_due_on,
+        batch_rows.is_late,
         aid_periods.aid_period_start,
         aid_periods.aid_period_end,
         batch_rows.counted_days,
