@@ -19,10 +19,10 @@ month, sized for CI:
   month's fct_transfer_eligibility and the earlier files; every key TRANSFER at the end
   is delivered exactly once since its last withdrawal; every correction is a key
   delivered earlier and no longer TRANSFER; each event above shows where the rule says;
-- re-making May after December exists gives byte-identical May files and leaves the
-  later months untouched;
-- a build failing a test (a ledger file holding one key twice) and a killed build write
-  no file and leave the folder as it was;
+- re-making May after December exists gives byte-identical May files, leaves the later
+  months untouched and removes what a killed publication of May left behind;
+- a build failing a test (of a dashboard mart, after the batch was built; of the ledger,
+  which skips the batch) and a killed build write no file and leave the folder as it was;
 - a ledger file that is not Parquet, has other columns, differs from its manifest or has
   no manifest, and an `export_batch_month` after the month of `as_of_date` or malformed,
   stop the run naming the file or the var.
@@ -227,18 +227,30 @@ def year(tmp_path_factory):
                         "select insz, flow_code, episode_start, transfer_status, transfer_due_on"
                         " from marts.fct_transfer_eligibility").fetchall()}
         after_december = folder_state(exports)
-        # May again, after December exists: a new warehouse, the same folder.
+        # May again, after December exists: a new warehouse, the same folder, in which an
+        # earlier publication of May killed before its renames left a temporary file.
+        (exports / ".dvz_transfer_batch_2025-05.parquet.0123-killed.tmp").write_bytes(b"half a file")
         outcomes["may_again"] = pool.run([runner.job("may_again", landing, base / "may_again", month_vars("2025-05"),
                                                      landing_format="csv", select=SELECTION, export_dir=exports)])["may_again"]
         after_may_again = folder_state(exports)
-        # A failing build: January's batch file holds one key twice (its manifest agrees).
-        failing = _ledger_copy(exports, base / "failing_exports", up_to="2025-04")
-        _rewrite_ledger_file(failing / "dvz_transfer_batch_2025-01.parquet",
-                             lambda table: pa.concat_tables([table, table.slice(0, 1)]))
-        before_failing = folder_state(failing)
-        outcomes["failing"] = pool.run([runner.job("failing", landing, base / "failing", month_vars("2025-05"),
-                                                   landing_format="csv", select=SELECTION, export_dir=failing)])["failing"]
-        after_failing = folder_state(failing)
+        # Two failing builds of May (the manifests agree with the changed files):
+        # - January's batch file says none of its rows was late, though most were: only a
+        #   test of the dashboard mart fails, after the batch and corrections were built;
+        # - January's batch file holds one key twice: the ledger's own test fails, and dbt
+        #   skips everything built from the ledger.
+        failing_changes = {
+            "failing": lambda table: table.set_column(table.column_names.index("is_late"), "is_late",
+                                                      pa.array([False] * table.num_rows)),
+            "failing_upstream": lambda table: pa.concat_tables([table, table.slice(0, 1)]),
+        }
+        before_failing, after_failing = {}, {}
+        for case, change in failing_changes.items():
+            folder = _ledger_copy(exports, base / f"{case}_exports", up_to="2025-04")
+            _rewrite_ledger_file(folder / "dvz_transfer_batch_2025-01.parquet", change)
+            before_failing[case] = folder_state(folder)
+            outcomes[case] = pool.run([runner.job(case, landing, base / case, month_vars("2025-05"),
+                                                  landing_format="csv", select=SELECTION, export_dir=folder)])[case]
+            after_failing[case] = folder_state(folder)
         bad = {}
         for case, (breaks, _) in BAD_LEDGERS.items():
             folder = _ledger_copy(exports, base / "bad" / case, up_to="2025-04")
@@ -438,11 +450,21 @@ def test_re_making_may_after_december_gives_byte_identical_files(year):
     assert any("2025-05" in name for name in year["after_may_again"])
 
 
-def test_a_build_failing_a_test_writes_no_file(year):
-    outcome = year["outcomes"]["failing"]
+@pytest.mark.parametrize("case, failing_test", [
+    ("failing", "expression_is_true_fct_monthly_deliveries"),
+    ("failing_upstream", "unique_combination_of_columns_stg_dvz_ledger__delivery_events"),
+])
+def test_a_build_failing_a_test_writes_no_file(year, case, failing_test):
+    outcome = year["outcomes"][case]
     assert not outcome["ok"]
-    assert any("unique_combination_of_columns_stg_dvz_ledger__delivery_events" in line for line in outcome["failed"])
-    assert year["after_failing"] == year["before_failing"]
+    failed = [line for line in outcome["failed"] if line.startswith("fail:")]
+    assert failed and all(failing_test in line for line in failed), outcome["failed"]
+    if case == "failing":
+        # Only the mart's test failed: the batch and corrections were built, and still nothing
+        # was written.
+        assert not any(model in line for line in outcome["failed"]
+                       for model in (".dvz_transfer_batch:", ".dvz_transfer_corrections:")), outcome["failed"]
+    assert year["after_failing"][case] == year["before_failing"][case]
 
 
 @pytest.mark.parametrize("case", list(BAD_LEDGERS))

@@ -40,6 +40,10 @@
     {%- set names = dvz_delivery_files(month) -%}
     {%- set ledger_months = run_query("select distinct batch_month from "
         ~ dvz_delivery_relation('stg_dvz_ledger__delivery_events') ~ " order by batch_month").columns[0].values() | list -%}
+    {#- A publication of this month killed between its copies and its renames left temporary
+        files: they go first (never a final name). -#}
+    {%- do run_query("select dvz_remove_file(file) from glob(" ~ string_literal(folder ~ '/.dvz_transfer_*_' ~ month
+        ~ '.*.tmp') ~ ")") -%}
     {#- Every file under its temporary name first: the final names change only below. -#}
     {%- set written = [] -%}
     {%- for kind in ['batch', 'corrections'] -%}
