@@ -50,14 +50,15 @@ BUILD_SELECTION = (
 
 
 def job(name: str, landing: Path, workdir: Path, dbt_vars: dict, *, landing_format: str = "parquet",
-        select: tuple[str, ...] = BUILD_SELECTION, fresh: bool = True, export_dir: Path | None = None) -> dict:
+        select: tuple[str, ...] = BUILD_SELECTION, fresh: bool = True, export_dir: Path | None = None,
+        extra_args: tuple[str, ...] = ()) -> dict:
     """One build: copy the landing files of `landing` (those of `landing_format` that exist)
-    into the worker's landing folder and run `dbt build --select <select>` into
+    into the worker's landing folder and run `dbt build --select <select> <extra_args>` into
     `workdir/warehouse.duckdb` (a new file unless `fresh` is false), writing the DVZ export
     to `export_dir` (default `workdir/export`)."""
     return dict(name=name, landing=str(landing), workdir=str(workdir), vars=dbt_vars,
                 landing_format=landing_format, select=list(select), fresh=fresh,
-                export_dir=str(export_dir or Path(workdir) / "export"))
+                export_dir=str(export_dir or Path(workdir) / "export"), extra_args=list(extra_args))
 
 
 # ------------------------------------------------------------------ parent side
@@ -213,7 +214,7 @@ class _Worker:
         started, cpu_started = time.perf_counter(), time.process_time()
         result = dbtRunner(manifest=manifest, callbacks=[keep]).invoke([
             "build", "--select", *item["select"], "--indirect-selection", "empty", "--quiet", "--no-use-colors",
-            "--vars", json.dumps({**item["vars"], "landing_format": landing_format}),
+            "--vars", json.dumps({**item["vars"], "landing_format": landing_format}), *item.get("extra_args", []),
             "--target-path", str(workdir / "target"), "--log-path", str(workdir / "logs")])
         seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
         _close_dbt_duckdb()

@@ -233,6 +233,20 @@ def year(tmp_path_factory):
         outcomes["may_again"] = pool.run([runner.job("may_again", landing, base / "may_again", month_vars("2025-05"),
                                                      landing_format="csv", select=SELECTION, export_dir=exports)])["may_again"]
         after_may_again = folder_state(exports)
+        # December made again in a copy of the folder, as of the 15th: other content, which
+        # replaces the month's files and says so; and `dbt build --empty`, which writes nothing.
+        replaced = _ledger_copy(exports, base / "replaced_exports", up_to="2025-12")
+        outcomes["december_replaced"] = pool.run([runner.job(
+            "december_replaced", landing, base / "december_replaced",
+            month_vars("2025-12", as_of_date="2025-12-15"), landing_format="csv", select=SELECTION,
+            export_dir=replaced)])["december_replaced"]
+        after_replaced = folder_state(replaced)
+        empty = _ledger_copy(exports, base / "empty_exports", up_to="2025-04")
+        before_empty = folder_state(empty)
+        outcomes["empty"] = pool.run([runner.job("empty", landing, base / "empty", month_vars("2025-05"),
+                                                 landing_format="csv", select=SELECTION, export_dir=empty,
+                                                 extra_args=("--empty",))])["empty"]
+        after_empty = folder_state(empty)
         # Two failing builds of May (the manifests agree with the changed files):
         # - January's batch file says none of its rows was late, though most were: only a
         #   test of the dashboard mart fails, after the batch and corrections were built;
@@ -265,6 +279,7 @@ def year(tmp_path_factory):
     print(f"\nledger year: {len(MONTHS)} monthly builds, {min(timings.values()):.1f}-{max(timings.values()):.1f}s each")
     return dict(base=base, landing=landing, exports=exports, subjects=subjects, outcomes=outcomes,
                 eligibility=eligibility, after_december=after_december, after_may_again=after_may_again,
+                after_replaced=after_replaced, before_empty=before_empty, after_empty=after_empty,
                 before_failing=before_failing, after_failing=after_failing, bad=bad)
 
 
@@ -448,6 +463,23 @@ def test_re_making_may_after_december_gives_byte_identical_files(year):
     assert year["outcomes"]["may_again"]["ok"], year["outcomes"]["may_again"]["text"][-3000:]
     assert year["after_may_again"] == year["after_december"]
     assert any("2025-05" in name for name in year["after_may_again"])
+    assert "has been replaced" not in year["outcomes"]["may_again"]["text"]
+
+
+def test_re_making_a_month_with_other_inputs_replaces_it_and_says_so(year):
+    """December as of the 15th instead of the 31st: its files change (and only its files),
+    and the build warns that a month already in the folder was replaced."""
+    outcome = year["outcomes"]["december_replaced"]
+    assert outcome["ok"], outcome["text"][-3000:]
+    assert "batch 2025-12 was already in" in outcome["text"] and "has been replaced" in outcome["text"]
+    changed = {name for name, digest in year["after_replaced"].items() if year["after_december"].get(name) != digest}
+    assert "dvz_transfer_batch_2025-12.manifest.json" in changed and all("2025-12" in name for name in changed)
+
+
+def test_a_build_with_empty_writes_no_file(year):
+    """`dbt build --empty` builds every model with no row: it must not overwrite a month."""
+    assert year["outcomes"]["empty"]["ok"], year["outcomes"]["empty"]["text"][-3000:]
+    assert year["after_empty"] == year["before_empty"]
 
 
 @pytest.mark.parametrize("case, failing_test", [

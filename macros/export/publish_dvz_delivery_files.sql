@@ -108,6 +108,12 @@
         ) to {{ string_literal(manifest_temporary) }} (format json)
     {%- endset -%}
     {%- do run_query(manifest) -%}
+    {#- A month already in the folder is replaced: same inputs, same bytes; other bytes are
+        said loudly, since the folder must hold what was handed to the DVZ (ADR 0013). -#}
+    {%- set before = dvz_ledger_manifest(manifest_final)
+        if run_query("select count(*) from glob(" ~ string_literal(manifest_final) ~ ")").columns[0].values()[0] > 0
+        else none -%}
+    {%- set after = dvz_ledger_manifest(manifest_temporary) -%}
     {#- Into place: the data files, then the manifest that makes the month complete. -#}
     {%- for temporary, final, kind, file_format in written -%}
         {%- do run_query("select dvz_replace_file(" ~ string_literal(temporary) ~ ", " ~ string_literal(final) ~ ")") -%}
@@ -116,9 +122,14 @@
         ~ string_literal(manifest_final) ~ ")") -%}
     {%- set counts = run_query("select rows_delivered, late_rows, corrections from read_json("
         ~ string_literal(manifest_final) ~ ")").rows[0] -%}
-    {%- do log("DVZ delivery files: batch " ~ month ~ " written to " ~ folder ~ ": " ~ counts[0] ~ " rows delivered ("
-        ~ counts[1] ~ " late), " ~ counts[2] ~ " corrections; ledger months read: "
-        ~ (ledger_months | join(', ') if ledger_months else 'none'), info=true) -%}
+    {%- if before is not none and before != after -%}
+        {%- do exceptions.warn("DVZ delivery files: batch " ~ month ~ " was already in " ~ folder
+            ~ " with other content and has been replaced. If the earlier files were handed to the DVZ, restore them:"
+            ~ " the ledger must hold what was delivered (RULES.md §8a).") -%}
+    {%- endif -%}
+    {%- do log("DVZ delivery files: batch " ~ month ~ (" re-made, byte-identical," if before == after else " written")
+        ~ " to " ~ folder ~ ": " ~ counts[0] ~ " rows delivered (" ~ counts[1] ~ " late), " ~ counts[2]
+        ~ " corrections; ledger months read: " ~ (ledger_months | join(', ') if ledger_months else 'none'), info=true) -%}
     {{ return('select 1') }}
 {% endmacro %}
 
@@ -130,6 +141,9 @@
 {% macro dvz_delivery_not_published_reason(results) %}
     {%- if flags.WHICH != 'build' -%}
         {{ return("only a `dbt build` whose every test passed writes them; this is `dbt " ~ flags.WHICH ~ "`") }}
+    {%- endif -%}
+    {%- if flags.EMPTY -%}
+        {{ return("`dbt build --empty` builds no row: an empty batch would overwrite the month in the ledger") }}
     {%- endif -%}
     {%- set not_passed = [] -%}
     {%- set built = [] -%}
