@@ -24,24 +24,24 @@
     {%- set folder = dvz_export_dir() -%}
     {%- set stem = folder ~ '/dvz_transfer_batch_' ~ export_batch_month()[:7] -%}
     {%- set ordered_rows = "select * from " ~ this ~ " order by insz, flow_code, criterion_code, episode_start" -%}
-    {%- do run_query("copy (" ~ ordered_rows ~ ") to '" ~ stem ~ ".parquet' (format parquet, compression zstd)") -%}
-    {%- do run_query("copy (" ~ ordered_rows ~ ") to '" ~ stem ~ ".csv' (format csv, header true, delimiter ',')") -%}
+    {%- do run_query("copy (" ~ ordered_rows ~ ") to " ~ string_literal(stem ~ ".parquet") ~ " (format parquet, compression zstd)") -%}
+    {%- do run_query("copy (" ~ ordered_rows ~ ") to " ~ string_literal(stem ~ ".csv") ~ " (format csv, header true, delimiter ',')") -%}
     {%- set manifest -%}
         copy (
             select
                 'dvz_transfer_batch' as export_name,
-                '{{ export_batch_month()[:7] }}' as batch_month,
-                '{{ as_of_date() }}' as as_of_date,
+                {{ string_literal(export_batch_month()[:7]) }} as batch_month,
+                {{ string_literal(as_of_date()) }} as as_of_date,
                 (select count(*) from {{ this }}) as row_count,
                 (
                     select list({'file': filename, 'sha256': sha256(content), 'bytes': size} order by filename)
-                    from read_blob(['{{ stem }}.parquet', '{{ stem }}.csv'])
+                    from read_blob([{{ string_literal(stem ~ '.parquet') }}, {{ string_literal(stem ~ '.csv') }}])
                 ) as files,
                 {{ git_commit_sql() }} as git_commit,
-                '{{ invocation_id }}' as dbt_invocation_id,
-                '{{ target.name }}' as dbt_target,
-                '{{ run_started_at.isoformat() }}' as run_started_at
-        ) to '{{ stem }}.manifest.json' (format json)
+                {{ string_literal(invocation_id) }} as dbt_invocation_id,
+                {{ string_literal(target.name) }} as dbt_target,
+                {{ string_literal(run_started_at.isoformat()) }} as run_started_at
+        ) to {{ string_literal(stem ~ '.manifest.json') }} (format json)
     {%- endset -%}
     {%- do run_query(manifest) -%}
     {%- do log("DVZ batch export written: " ~ stem ~ ".{parquet,csv,manifest.json}", info=true) -%}
