@@ -97,7 +97,9 @@
     columns. -#}
 {% macro spark__check_landing_files() %}
     {%- set listed = [] -%}
-    {%- for listed_path in run_query("select path from binaryFile.`" ~ landing_dir() ~ "`").columns[0].values() -%}
+    {%- do run_query("create or replace temporary view dvz_landing_listing using binaryFile options (path "
+        ~ string_literal(landing_dir()) ~ ")") -%}
+    {%- for listed_path in run_query("select path from dvz_landing_listing").columns[0].values() -%}
         {%- do listed.append(listed_path.split('/')[-1]) -%}
     {%- endfor -%}
     {%- set problems = [] -%}

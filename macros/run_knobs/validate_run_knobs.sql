@@ -7,7 +7,8 @@
     {%- do enabled_deferred_flows() -%}
     {%- do export_batch_month() -%}
     {%- do calendar_start_date_sql() -%}
-    {%- for share in ['threshold_pipeline_lower_share', 'threshold_pipeline_upper_share'] -%}
+    {%- for share in ['threshold_pipeline_lower_share', 'threshold_pipeline_upper_share',
+        'circuit_breaker_max_shrink_share', 'circuit_breaker_max_quarantined_share'] -%}
         {%- do share_var(share) -%}
     {%- endfor -%}
     {%- if execute -%}
