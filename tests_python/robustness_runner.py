@@ -13,7 +13,8 @@ fixed in a worker, and the jobs are arranged around it:
 - the database name: a relation's database is the DuckDB file's stem, so every warehouse
   is called `warehouse.duckdb`, in the job's own folder.
 The rest is read per build: `as_of_date` and the other vars, `DVZ_DUCKDB_PATH`,
-`DVZ_EXPORT_DIR`, the target and log paths (`<job>/target`, `<job>/logs`).
+`DVZ_EXPORT_DIR`, a job's own environment variables (`env`, e.g.
+`DVZ_LAST_GOOD_DUCKDB_PATH`), the target and log paths (`<job>/target`, `<job>/logs`).
 
 dbt-duckdb keeps its DuckDB connection open after an in-process invocation (a class-level
 environment); the worker closes it after each job so the file can be read by others.
@@ -51,14 +52,16 @@ BUILD_SELECTION = (
 
 def job(name: str, landing: Path, workdir: Path, dbt_vars: dict, *, landing_format: str = "parquet",
         select: tuple[str, ...] = BUILD_SELECTION, fresh: bool = True, export_dir: Path | None = None,
-        extra_args: tuple[str, ...] = ()) -> dict:
+        env: dict[str, str] | None = None, extra_args: tuple[str, ...] = ()) -> dict:
     """One build: copy the landing files of `landing` (those of `landing_format` that exist)
     into the worker's landing folder and run `dbt build --select <select> <extra_args>` into
     `workdir/warehouse.duckdb` (a new file unless `fresh` is false), writing the DVZ export
-    to `export_dir` (default `workdir/export`)."""
+    to `export_dir` (default `workdir/export`), with the environment variables `env` set
+    for this build only."""
     return dict(name=name, landing=str(landing), workdir=str(workdir), vars=dbt_vars,
                 landing_format=landing_format, select=list(select), fresh=fresh,
-                export_dir=str(export_dir or Path(workdir) / "export"), extra_args=list(extra_args))
+                export_dir=str(export_dir or Path(workdir) / "export"), env=dict(env or {}),
+                extra_args=list(extra_args))
 
 
 # ------------------------------------------------------------------ parent side
@@ -204,6 +207,9 @@ class _Worker:
                 (workdir / leftover).unlink(missing_ok=True)
         os.environ.update(DVZ_LANDING_DIR=str(landing), DVZ_DUCKDB_PATH=str(workdir / "warehouse.duckdb"),
                           DVZ_EXPORT_DIR=item["export_dir"])
+        job_env = item.get("env") or {}
+        saved_env = {key: os.environ.get(key) for key in job_env}
+        os.environ.update(job_env)
         Path(item["export_dir"]).mkdir(parents=True, exist_ok=True)
         messages: list[str] = []
 
@@ -212,12 +218,20 @@ class _Worker:
                 messages.append(event.info.msg)
 
         started, cpu_started = time.perf_counter(), time.process_time()
-        result = dbtRunner(manifest=manifest, callbacks=[keep]).invoke([
-            "build", "--select", *item["select"], "--indirect-selection", "empty", "--quiet", "--no-use-colors",
-            "--vars", json.dumps({**item["vars"], "landing_format": landing_format}), *item.get("extra_args", []),
-            "--target-path", str(workdir / "target"), "--log-path", str(workdir / "logs")])
+        try:
+            result = dbtRunner(manifest=manifest, callbacks=[keep]).invoke([
+                "build", "--select", *item["select"], "--indirect-selection", "empty", "--quiet", "--no-use-colors",
+                "--vars", json.dumps({**item["vars"], "landing_format": landing_format}),
+                *item.get("extra_args", []),
+                "--target-path", str(workdir / "target"), "--log-path", str(workdir / "logs")])
+        finally:
+            _close_dbt_duckdb()
+            for key, value in saved_env.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
         seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
-        _close_dbt_duckdb()
         failed = []
         if result.result is not None and hasattr(result.result, "results"):
             for node in result.result.results:

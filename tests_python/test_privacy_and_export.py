@@ -2,7 +2,10 @@
 full build of the generated adversarial landing set (build_fixtures.py):
 
 - person_key is the SHA-256 of the salt followed by the insz, recomputed here in Python;
-  the salt reaches no compiled SQL, no manifest and no static docs;
+- the salt never touches disk (issue #15): no file a build wrote (logs, parse cache,
+  manifest, compiled and run SQL, static docs, the DuckDB file, the export) holds it, on the
+  dev target (the shared build) and on the prod target (a build of its own with a canary
+  salt), and no text value in the warehouse holds it;
 - the prod target refuses to run without DVZ_PERSON_KEY_SALT; dev says it uses a demo salt;
 - the privacy guard fails the build when a dashboard mart carries `insz` (a probe model in
   a copy of the project) and drops the offending relation;
@@ -83,13 +86,56 @@ def test_person_key_is_sha256_of_salt_and_insz(build):
         assert person_key == hashlib.sha256((SALT + insz).encode("utf-8")).hexdigest()
 
 
-def test_salt_reaches_no_compiled_sql_manifest_or_docs(build):
-    target = build["workdir"] / "target"
-    carriers = [path.relative_to(target) for path in target.rglob("*")
-                if path.is_file() and path.name != "partial_parse.msgpack"
-                and SALT.encode() in path.read_bytes()]
-    assert (target / "static_index.html").exists()
-    assert carriers == [], f"the salt is written in {carriers}"
+def _files_holding(folder: Path, secret: str) -> list[str]:
+    """Every file under `folder` whose bytes hold `secret` (as UTF-8, or as UTF-16 in case a
+    tool writes wide text), relative to `folder`."""
+    needles = [secret.encode("utf-8"), secret.encode("utf-16-le")]
+    return sorted(str(path.relative_to(folder)) for path in folder.rglob("*")
+                  if path.is_file() and any(needle in path.read_bytes() for needle in needles))
+
+
+def _warehouse_values_holding(database: Path, secret: str) -> list[str]:
+    """Every table column of the warehouse with a text value that contains `secret`
+    (DuckDB may compress strings on disk, so the file's bytes alone prove little)."""
+    with duckdb.connect(str(database), read_only=True) as con:
+        columns = con.execute("""
+            select c.table_schema, c.table_name, c.column_name from information_schema.columns as c
+            inner join information_schema.tables as t using (table_schema, table_name)
+            where t.table_type = 'BASE TABLE' and c.data_type = 'VARCHAR'""").fetchall()
+        return [f"{schema}.{table}.{column}" for schema, table, column in columns
+                if con.execute(f'select count(*) from "{schema}"."{table}" where contains("{column}", ?)',
+                               [secret]).fetchone()[0]]
+
+
+def test_the_salt_never_touches_disk_on_the_dev_target(parquet_build, build):
+    """The shared full build (dbt build: every model, test and unit test, the export) and the
+    export and static docs made again on a copy: every file either wrote, the partial-parse
+    cache and dbt.log included, and every text value of the warehouse, are free of the salt."""
+    assert (build["workdir"] / "target" / "static_index.html").exists()
+    for workdir in (parquet_build.parent, build["workdir"]):
+        assert (workdir / "logs" / "dbt.log").exists() and (workdir / "target" / "partial_parse.msgpack").exists()
+        assert _files_holding(workdir, SALT) == [], f"the salt is written under {workdir}"
+    assert _warehouse_values_holding(build["database"], SALT) == []
+
+
+def test_the_salt_never_touches_disk_on_the_prod_target(tmp_path):
+    """A `dbt build` and `dbt docs generate` on the prod target with a canary salt, on a
+    small generated landing set: no file under the build's folder holds the canary, and the
+    person_key it published is the salted hash."""
+    canary = f"canary-{tmp_path.name}-s3cr3t"
+    landing = tmp_path / "landing"
+    subprocess.run([sys.executable, "scripts/generate_landing.py", "--out", str(landing), "--persons", "80",
+                    "--seed", "15", "--as-of", AS_OF, "--format", "parquet"],
+                   cwd=REPO_ROOT, check=True, capture_output=True)
+    dbt_vars = ["--vars", json.dumps({"as_of_date": AS_OF})]
+    for command in (["build", *dbt_vars], ["docs", "generate", "--static", *dbt_vars]):
+        result = _dbt(command, tmp_path, landing, DBT_TARGET="prod", DVZ_PERSON_KEY_SALT=canary)
+        assert result.returncode == 0, result.stdout[-4000:]
+    assert "DEMO salt" not in result.stdout
+    assert _files_holding(tmp_path, canary) == []
+    assert _warehouse_values_holding(tmp_path / "warehouse.duckdb", canary) == []
+    keys = _read(tmp_path / "warehouse.duckdb", "select insz, person_key from marts.fct_transfer_eligibility")
+    assert keys and all(key == hashlib.sha256((canary + insz).encode()).hexdigest() for insz, key in keys)
 
 
 def test_prod_target_refuses_to_run_without_the_salt(landing, tmp_path):
@@ -101,7 +147,8 @@ def test_prod_target_refuses_to_run_without_the_salt(landing, tmp_path):
 
 
 def test_dev_target_says_it_uses_the_demo_salt(landing, tmp_path):
-    result = _dbt(["parse"], tmp_path, landing, DVZ_PERSON_KEY_SALT="")
+    """Said by the on-run-start hook (the salt is never read while dbt parses)."""
+    result = _dbt(["seed", "--select", "ref_code_lists"], tmp_path, landing, DVZ_PERSON_KEY_SALT="")
     assert result.returncode == 0, result.stdout[-3000:]
     assert "uses the DEMO salt" in result.stdout
 

@@ -11,8 +11,10 @@
 - a landing file with a wrong header, a wrong type, an empty file or a truncated Parquet
   file stops the run with a message naming the file and the column;
 - through `scripts/run.sh`: a dashboard reading the served warehouse while a build runs
-  neither fails nor blocks the build, and a failed run leaves the last good warehouse
-  in place and readable.
+  neither fails nor blocks the build; a second run.sh on the same warehouse during it
+  stops at once naming the first one's pid and touches nothing; a stale `.building` file
+  is cleared by the run that holds the lock; the circuit breakers compare with the served
+  warehouse; and a failed run leaves the last good warehouse in place and readable.
 
 The builds run two at a time in worker processes that parse the project once
 (`robustness_runner.py`). `DVZ_ROBUSTNESS_WORKDIR=/tmp/x` keeps every landing set,
@@ -420,7 +422,7 @@ def _table_rows(warehouse: Path) -> dict[str, list]:
 
 # Marts that count landing rows by place, as the reconciliation does (CONTRACT.md §3):
 # rows recorded after as_of_date are in them as NOT_YET_EFFECTIVE, and only there.
-_PLACE_COUNTS = {"rpt_landing_reconciliation", "fct_landing_quality_over_time"}
+_PLACE_COUNTS = {"rpt_landing_reconciliation", "fct_landing_quality_over_time", "rpt_circuit_breakers"}
 
 
 def _rows_not_late(warehouse: Path, table: str) -> list:
@@ -428,12 +430,18 @@ def _rows_not_late(warehouse: Path, table: str) -> list:
         if table == "rpt_landing_reconciliation":
             sql = """select source, as_of_date, landing_rows - not_yet_effective_rows, staged_rows, superseded_rows,
                             quarantined_rows from marts.rpt_landing_reconciliation"""
+        elif table == "rpt_circuit_breakers":
+            sql = """select * exclude (row_count, shrink_share, tripped_message), coalesce(effective_rows, row_count)
+                     from marts.rpt_circuit_breakers"""
         else:
             sql = f"select * exclude (landing_rows), landing_rows from marts.{table} where place <> 'NOT_YET_EFFECTIVE'"
         return sorted(con.execute(sql).fetchall(), key=repr)
 
 
 def _late_rows(warehouse: Path, table: str) -> dict:
+    if table == "rpt_circuit_breakers":
+        return dict(_read(warehouse, """select subject, row_count - effective_rows from marts.rpt_circuit_breakers
+                                        where effective_rows is not null"""))
     column = "not_yet_effective_rows" if table == "rpt_landing_reconciliation" else "landing_rows"
     where = "" if table == "rpt_landing_reconciliation" else "where place = 'NOT_YET_EFFECTIVE'"
     return dict(_read(warehouse, f"select source, sum({column}) from marts.{table} {where} group by source"))
@@ -510,14 +518,28 @@ def _dashboard_query():
     return query
 
 
-def _run_sh(landing: Path, served: Path, workdir: Path, as_of: str) -> subprocess.CompletedProcess:
+def _start_run_sh(landing: Path, served: Path, workdir: Path, as_of: str) -> subprocess.Popen:
     env = runner.worker_env(
         DVZ_LANDING_DIR=str(landing), DVZ_DUCKDB_PATH=str(served), DVZ_EXPORT_DIR=str(workdir / "export"),
         DBT_TARGET_PATH=str(workdir / "target"), DBT_LOG_PATH=str(workdir / "logs"))
-    return subprocess.run(
+    # These runs are about serving, and build unrelated sets one after the other: a third
+    # of a small adversarial set's rows may be quarantined, and a handful of TRANSFER rows
+    # may halve from one set to the next. The circuit breakers (test_hardening.py) would
+    # refuse that against the served build; here they are let through.
+    dbt_vars = {"as_of_date": as_of, "circuit_breaker_max_quarantined_share": 1, "circuit_breaker_max_shrink_share": 1}
+    return subprocess.Popen(
         ["bash", "scripts/run.sh", "--select", *runner.BUILD_SELECTION, "--indirect-selection", "empty",
-         "--no-use-colors", "--vars", json.dumps({"as_of_date": as_of})],
-        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=600)
+         "--no-use-colors", "--vars", json.dumps(dbt_vars)],
+        cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _finish(process: subprocess.Popen, timeout: float = 600) -> subprocess.CompletedProcess:
+    stdout, stderr = process.communicate(timeout=timeout)
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+
+
+def _run_sh(landing: Path, served: Path, workdir: Path, as_of: str) -> subprocess.CompletedProcess:
+    return _finish(_start_run_sh(landing, served, workdir, as_of))
 
 
 def _children_cpu() -> float:
@@ -532,8 +554,9 @@ def _sha256(path: Path) -> str:
 @pytest.fixture(scope="module")
 def served_runs(suite):
     """Serves set03's warehouse, then: `scripts/run.sh` on set04 while a dashboard reads
-    (a thread with short-lived connections, a process holding one connection open); then
-    `scripts/run.sh` on a broken landing set, which must fail."""
+    (a thread with short-lived connections, a process holding one connection open), over a
+    stale `.building` file, and, once its dbt has started, a second `scripts/run.sh` on the
+    same warehouse; then `scripts/run.sh` on a broken landing set, which must fail."""
     base = suite["base"] / "served"
     shutil.rmtree(base, ignore_errors=True)
     base.mkdir()
@@ -562,7 +585,24 @@ def served_runs(suite):
     reader = threading.Thread(target=read_all_the_time, daemon=True)
     reader.start()
     started, cpu_started = time.perf_counter(), _children_cpu()
-    good = _run_sh(suite["sets"]["set04"]["landing"], served, base / "good_run", SETS[3]["as_of"])
+    building, stale = Path(f"{served}.building"), b"left by a killed run"
+    building.write_bytes(stale)
+
+    def building_by_dbt() -> bool:
+        try:
+            return building.read_bytes()[:len(stale)] != stale
+        except FileNotFoundError:
+            return False
+
+    first = _start_run_sh(suite["sets"]["set04"]["landing"], served, base / "good_run", SETS[3]["as_of"])
+    while not building_by_dbt() and first.poll() is None:  # its dbt is building, under the lock
+        time.sleep(0.1)
+    second_started = time.perf_counter()
+    second = _run_sh(suite["sets"]["set05"]["landing"], served, base / "second_run", SETS[4]["as_of"])
+    second_seconds = time.perf_counter() - second_started
+    building_after_second = building_by_dbt()
+    good = _finish(first)
+    building_after_good = building.exists()
     good_seconds, good_cpu = time.perf_counter() - started, _children_cpu() - cpu_started
     time.sleep(0.5)
     finished.set()
@@ -579,6 +619,9 @@ def served_runs(suite):
     print(f"\nrobustness: run.sh {good_seconds:.1f}s ({good_cpu:.1f}s CPU) succeeding, "
           f"{failed_seconds:.1f}s ({failed_cpu:.1f}s CPU) failing")
     return dict(served=served, query=query, old_total=old_total, good=good, seen=seen, errors=errors,
+                first_pid=first.pid, second=second, second_seconds=second_seconds,
+                building_after_second=building_after_second, second_workdir=base / "second_run",
+                building_after_good=building_after_good,
                 holder=holder_result, served_after_good=served_after_good, failed=failed,
                 new_total=_read(_built(suite, "set04"), _TOTAL_ROWS)[0][0])
 
@@ -598,6 +641,32 @@ def test_a_dashboard_reading_while_a_build_runs_neither_fails_nor_blocks_it(serv
     assert holder is not None and holder["errors"] == [] and holder["reads"] > 5, holder
     assert holder["values"] == [runs["old_total"]], holder
     assert runs["query"](runs["served"]) == runs["new_total"]
+
+
+def test_a_second_run_on_the_same_warehouse_stops_at_once_and_touches_nothing(served_runs):
+    runs = served_runs
+    second = runs["second"]
+    assert second.returncode == 75, second.stdout[-2000:] + second.stderr[-2000:]
+    message = f"a build of {runs['served']} is already running (pid {runs['first_pid']})"
+    assert message in second.stderr, second.stderr[-2000:]
+    assert runs["second_seconds"] < 30
+    assert not (runs["second_workdir"] / "logs").exists(), "the second run started dbt"
+    # The first run's .building file (its dbt's, the stale one cleared under the lock) is
+    # still there after the second run, and the first run finished green.
+    assert runs["building_after_second"]
+    assert runs["good"].returncode == 0, runs["good"].stdout[-4000:] + runs["good"].stderr[-2000:]
+    assert not runs["building_after_good"], "the swap leaves no .building file"
+
+
+def test_run_sh_compares_with_the_served_warehouse(served_runs, suite):
+    """The circuit breakers of a run.sh build compare with the warehouse it replaces."""
+    runs = served_runs
+    assert f"last good build: {runs['served']}" in runs["good"].stdout
+    last_good = dict(_read(runs["served"], """
+        select subject, last_good_row_count from marts.rpt_circuit_breakers"""))
+    served_before = dict(_read(_built(suite, "set03"), """
+        select source, landing_rows from marts.rpt_landing_reconciliation"""))
+    assert {s: n for s, n in last_good.items() if s in served_before} == served_before
 
 
 def test_a_failed_run_leaves_the_last_good_warehouse_readable(served_runs):

@@ -6,15 +6,15 @@
 {% macro git_commit_sql() %}
     {%- set configured = env_var('DVZ_GIT_COMMIT', '') | trim -%}
     {%- if configured != '' -%}
-        {{ return("'" ~ configured | replace("'", "''") ~ "'") }}
+        {{ return(string_literal(configured)) }}
     {%- endif -%}
     {%- set git_dir = env_var('PWD', '.') ~ '/.git' -%}
     {{ return(
-        "(with head as (select trim(content, chr(10) || chr(13) || ' ') as head from read_text('" ~ git_dir ~ "/HEA[D]')),"
-        ~ " loose_refs as (select trim(content, chr(10) || chr(13) || ' ') as sha, substr(filename, length('" ~ git_dir ~ "/') + 1) as ref"
-        ~ " from read_text('" ~ git_dir ~ "/refs/heads/*')),"
+        "(with head as (select trim(content, chr(10) || chr(13) || ' ') as head from read_text(" ~ string_literal(git_dir ~ "/HEA[D]") ~ ")),"
+        ~ " loose_refs as (select trim(content, chr(10) || chr(13) || ' ') as sha, substr(filename, length(" ~ string_literal(git_dir ~ "/") ~ ") + 1) as ref"
+        ~ " from read_text(" ~ string_literal(git_dir ~ "/refs/heads/*") ~ ")),"
         ~ " packed_refs as (select split_part(line, ' ', 1) as sha, split_part(line, ' ', 2) as ref"
-        ~ " from (select unnest(string_split(content, chr(10))) as line from read_text('" ~ git_dir ~ "/packed-ref[s]'))),"
+        ~ " from (select unnest(string_split(content, chr(10))) as line from read_text(" ~ string_literal(git_dir ~ "/packed-ref[s]") ~ "))),"
         ~ " resolved as (select case when head.head like 'ref: %' then coalesce("
         ~ "(select max(sha) from loose_refs where ref = substr(head.head, 6)),"
         ~ " (select max(sha) from packed_refs where ref = substr(head.head, 6))) else head.head end as sha from head)"

@@ -1,17 +1,20 @@
-{#- The landing sources and their columns in contract order (CONTRACT.md §2), used to
+{#- The landing sources and their columns in contract order (CONTRACT.md §2), each with its
+    contract type (`text`, `date`, `timestamp` or `amount`, i.e. decimal(10,2)), used to
     check files before a run; the staging models name the same columns explicitly. -#}
 {% macro landing_contract_columns() %}
     {{ return({
-        'persons': {'source': 'national_register', 'columns': [
-            'insz', 'birth_date', 'nationality_code', 'belgian_since', 'recorded_at']},
-        'residence_permits': {'source': 'national_register', 'columns': [
-            'permit_id', 'insz', 'document_type', 'residence_ground', 'register',
-            'valid_from', 'valid_to', 'recorded_at']},
-        'aid_decisions': {'source': 'pod_mi', 'columns': [
-            'decision_id', 'ocmw_nis_code', 'insz', 'legal_scheme', 'aid_form', 'period_start',
-            'period_end', 'monthly_amount_eur', 'decision_date', 'status', 'recorded_at']},
-        'reimbursements': {'source': 'pod_mi', 'columns': [
-            'reimbursement_id', 'decision_id', 'insz', 'aid_month', 'amount_eur', 'paid_on',
-            'recorded_at']},
+        'persons': {'source': 'national_register', 'columns': {
+            'insz': 'text', 'birth_date': 'date', 'nationality_code': 'text', 'belgian_since': 'date',
+            'recorded_at': 'timestamp'}},
+        'residence_permits': {'source': 'national_register', 'columns': {
+            'permit_id': 'text', 'insz': 'text', 'document_type': 'text', 'residence_ground': 'text',
+            'register': 'text', 'valid_from': 'date', 'valid_to': 'date', 'recorded_at': 'timestamp'}},
+        'aid_decisions': {'source': 'pod_mi', 'columns': {
+            'decision_id': 'text', 'ocmw_nis_code': 'text', 'insz': 'text', 'legal_scheme': 'text',
+            'aid_form': 'text', 'period_start': 'date', 'period_end': 'date', 'monthly_amount_eur': 'amount',
+            'decision_date': 'date', 'status': 'text', 'recorded_at': 'timestamp'}},
+        'reimbursements': {'source': 'pod_mi', 'columns': {
+            'reimbursement_id': 'text', 'decision_id': 'text', 'insz': 'text', 'aid_month': 'date',
+            'amount_eur': 'amount', 'paid_on': 'date', 'recorded_at': 'timestamp'}},
     }) }}
 {% endmacro %}

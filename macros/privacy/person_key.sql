@@ -5,21 +5,24 @@
 {% endmacro %}
 
 {% macro default__person_key(insz_column) %}
-    {{- return("lower(sha256('" ~ person_key_salt() | replace("'", "''") ~ "' || " ~ insz_column ~ "))") -}}
+    {{- return("lower(sha256(" ~ string_literal(person_key_salt()) ~ " || " ~ insz_column ~ "))") -}}
 {% endmacro %}
 
-{#- DuckDB: the salt comes from the session variable set by the pre-hook
-    set_person_key_salt(); a model run without it stops instead of hashing with no salt. -#}
+{#- DuckDB: the salt is the session variable the project's dbt-duckdb plugin sets on every
+    connection from the environment (plugins/dvz_duckdb.py), so it is in no SQL text; a
+    query run without it stops instead of hashing with no salt. -#}
 {% macro duckdb__person_key(insz_column) %}
     {{- return("case when getvariable('dvz_person_key_salt') is null then "
-        ~ raise_error_sql("'person_key: the salt session variable is not set (pre-hook set_person_key_salt missing)'")
+        ~ raise_error_sql(string_literal("person_key: the session has no salt (DVZ_PERSON_KEY_SALT unset, "
+            ~ "or the dvz_duckdb plugin is missing from the profile)"))
         ~ " else lower(sha256(getvariable('dvz_person_key_salt') || " ~ insz_column ~ ")) end") -}}
 {% endmacro %}
 
 {% macro postgres__person_key(insz_column) %}
-    {{- return("encode(sha256(convert_to('" ~ person_key_salt() | replace("'", "''") ~ "' || " ~ insz_column ~ ", 'UTF8')), 'hex')") -}}
+    {{- return("encode(sha256(convert_to(" ~ string_literal(person_key_salt()) ~ " || " ~ insz_column
+        ~ ", 'UTF8')), 'hex')") -}}
 {% endmacro %}
 
 {% macro spark__person_key(insz_column) %}
-    {{- return("sha2(concat('" ~ person_key_salt() | replace("'", "\\'") ~ "', " ~ insz_column ~ "), 256)") -}}
+    {{- return("sha2(concat(" ~ string_literal(person_key_salt()) ~ ", " ~ insz_column ~ "), 256)") -}}
 {% endmacro %}

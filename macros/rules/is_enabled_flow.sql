@@ -5,7 +5,9 @@
     {%- if enabled | length == 0 -%}
         {{- return("(" ~ flow_status_column ~ " = 'active')") -}}
     {%- else -%}
-        {{- return("(" ~ flow_status_column ~ " = 'active' or " ~ flow_code_column ~ " in ('"
-            ~ enabled | join("', '") ~ "'))") -}}
+        {%- set literals = [] -%}
+        {%- for flow in enabled -%}{%- do literals.append(string_literal(flow)) -%}{%- endfor -%}
+        {{- return("(" ~ flow_status_column ~ " = 'active' or " ~ flow_code_column ~ " in ("
+            ~ literals | join(", ") ~ "))") -}}
     {%- endif -%}
 {% endmacro %}

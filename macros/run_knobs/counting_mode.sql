@@ -19,5 +19,5 @@
 {#- The counting_mode override as a SQL literal (null when unset). -#}
 {% macro counting_mode_override_sql() %}
     {%- set mode = counting_mode_override() -%}
-    {{- return("cast(null as " ~ dbt.type_string() ~ ")" if mode is none else "'" ~ mode ~ "'") -}}
+    {{- return("cast(null as " ~ dbt.type_string() ~ ")" if mode is none else string_literal(mode)) -}}
 {% endmacro %}

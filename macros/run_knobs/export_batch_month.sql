@@ -27,5 +27,5 @@
 
 {#- The batch month as a SQL date expression (its first day). -#}
 {% macro export_batch_month_sql() %}
-    {{- return("cast('" ~ export_batch_month() ~ "' as date)") -}}
+    {{- return("cast(" ~ string_literal(export_batch_month()) ~ " as date)") -}}
 {% endmacro %}

@@ -6,8 +6,14 @@
     {%- do counting_mode_override() -%}
     {%- do enabled_deferred_flows() -%}
     {%- do export_batch_month() -%}
-    {%- do announce_person_key_salt() -%}
+    {%- do calendar_start_date_sql() -%}
+    {%- for share in ['threshold_pipeline_lower_share', 'threshold_pipeline_upper_share',
+        'circuit_breaker_max_shrink_share', 'circuit_breaker_max_quarantined_share'] -%}
+        {%- do share_var(share) -%}
+    {%- endfor -%}
     {%- if execute -%}
+        {#- at execution only: the salt is never read while dbt parses (ADR 0009) -#}
+        {%- do announce_person_key_salt() -%}
         {%- do check_landing_files() -%}
     {%- endif -%}
     {{- return('select 1') -}}

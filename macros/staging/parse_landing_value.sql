@@ -24,9 +24,9 @@
     {%- set parsed = safe_cast(readable, target_type) -%}
     {#- the contract's column name, without the _landed suffix of the staging alias -#}
     {%- set contract_column = column[:-7] if column.endswith('_landed') else column -%}
-    {%- set message = "'landing file " ~ landing_file_name(source_stem) ~ ", column " ~ contract_column
-        ~ ", row ' || cast(" ~ row_number_column ~ " as " ~ dbt.type_string() ~ ") || ': value \"' || "
-        ~ text ~ " || '\" is not " ~ expected ~ "'" -%}
+    {%- set message = string_literal("landing file " ~ landing_file_name(source_stem) ~ ", column " ~ contract_column
+        ~ ", row ") ~ " || cast(" ~ row_number_column ~ " as " ~ dbt.type_string() ~ ") || "
+        ~ string_literal(': value "') ~ " || " ~ text ~ " || " ~ string_literal('" is not ' ~ expected) -%}
     {#- A landing column that already has the contract type (typed Parquet) is taken as it
         is: nothing to parse, nothing unreadable. The test is a constant the engine folds
         away (landing_value_has_type); text columns (CSV) keep the checked parse below. -#}

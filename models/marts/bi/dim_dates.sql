@@ -5,7 +5,7 @@ with
 days as (
     {{ dbt.date_spine(
         datepart='day',
-        start_date=dbt.cast(dbt.string_literal(var('calendar_start_date')), api.Column.translate_type('date')),
+        start_date=calendar_start_date_sql(),
         end_date=add_days(as_of_date_sql(), 1)
     ) }}
 ),

@@ -52,8 +52,10 @@ final as (
         cast(counted_units as {{ dbt.type_numeric() }}) / threshold_value as share_of_threshold,
         case
             when is_threshold_met then 'threshold_met'
-            when counted_units >= {{ var('threshold_pipeline_upper_share') }} * threshold_value then 'at_least_75_pct'
-            when counted_units >= {{ var('threshold_pipeline_lower_share') }} * threshold_value then 'at_least_50_pct'
+            when counted_units >= {{ share_var('threshold_pipeline_upper_share') }} * threshold_value
+                then 'at_least_75_pct'
+            when counted_units >= {{ share_var('threshold_pipeline_lower_share') }} * threshold_value
+                then 'at_least_50_pct'
             else 'below_50_pct'
         end as progress_band,
         {{ as_of_date_sql() }} as as_of_date

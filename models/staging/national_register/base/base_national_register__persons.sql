@@ -8,7 +8,7 @@ landing as (
 
 numbered as (
     select
-        '{{ landing_file_name("persons") }}' as source_file,
+        {{ string_literal(landing_file_name("persons")) }} as source_file,
         {{ landing_row_number() }} as source_row_number,
         insz as insz_landed,
         birth_date as birth_date_landed,

@@ -21,7 +21,7 @@ registers as (
 
 numbered as (
     select
-        '{{ landing_file_name("residence_permits") }}' as source_file,
+        {{ string_literal(landing_file_name("residence_permits")) }} as source_file,
         {{ landing_row_number() }} as source_row_number,
         permit_id as permit_id_landed,
         insz as insz_landed,

@@ -23,7 +23,7 @@ scheme_forms as (
 
 numbered as (
     select
-        '{{ landing_file_name("aid_decisions") }}' as source_file,
+        {{ string_literal(landing_file_name("aid_decisions")) }} as source_file,
         {{ landing_row_number() }} as source_row_number,
         decision_id as decision_id_landed,
         ocmw_nis_code as ocmw_nis_code_landed,

@@ -8,7 +8,7 @@ landing as (
 
 numbered as (
     select
-        '{{ landing_file_name("reimbursements") }}' as source_file,
+        {{ string_literal(landing_file_name("reimbursements")) }} as source_file,
         {{ landing_row_number() }} as source_row_number,
         reimbursement_id as reimbursement_id_landed,
         decision_id as decision_id_landed,
