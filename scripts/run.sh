@@ -61,11 +61,13 @@ DVZ_DUCKDB_PATH="$building" dbt docs generate --static "$@" || docs_status=$?
 # Column-level lineage (optional: a failure only warns). dbt-colibri reads the manifest and
 # the catalog just written; its telemetry is off, and the HTML it writes opens offline.
 docs_dir="${DBT_TARGET_PATH:-target}"
-if [ "$docs_status" -eq 0 ] && DO_NOT_TRACK=1 colibri generate --disable-telemetry --manifest "$docs_dir/manifest.json" \
+if [ "$docs_status" -ne 0 ]; then
+    echo "run: WARNING column-level lineage (dbt-colibri) skipped: no catalog of this build"
+elif DO_NOT_TRACK=1 colibri generate --disable-telemetry --manifest "$docs_dir/manifest.json" \
     --catalog "$docs_dir/catalog.json" --output-dir "$docs_dir/colibri" >"$docs_dir/colibri.log" 2>&1; then
     echo "run: column-level lineage at $docs_dir/colibri/index.html"
 else
-    echo "run: WARNING column-level lineage (dbt-colibri) not written; see $docs_dir/colibri.log"
+    echo "run: WARNING column-level lineage (dbt-colibri) failed; see $docs_dir/colibri.log"
 fi
 
 # The build passed (its batch is published): it is served even if its docs failed.
