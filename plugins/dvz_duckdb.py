@@ -7,7 +7,9 @@ Two jobs that dbt's Jinja and DuckDB's SQL cannot do on their own:
    connection dbt opens:
    - `dvz_replace_file(source, target)`: renames `source` over `target` (os.replace:
      atomic on one file system) and returns `target`;
-   - `dvz_remove_file(path)`: removes `path` if it exists and returns whether it did.
+   - `dvz_remove_file(path)`: removes `path` if it exists and returns whether it did;
+   - `dvz_make_folder(path)`: creates the folder `path` (and its parents) if missing and
+     returns it, so a build can publish into an export folder that does not exist yet.
    What to write, when, and under which names is decided in SQL and Jinja
    (macros/export/), where the lineage and the docs show it.
 
@@ -54,6 +56,11 @@ def remove_file(path: str) -> bool:
     return True
 
 
+def make_folder(path: str) -> str:
+    os.makedirs(path, exist_ok=True)
+    return path
+
+
 class Plugin(BasePlugin):
     def initialize(self, plugin_config) -> None:
         self.demo_salt = str(plugin_config.get("demo_person_key_salt") or "")
@@ -89,6 +96,7 @@ class Plugin(BasePlugin):
         # side_effects: each call renames or removes, so DuckDB must neither cache nor fold it.
         conn.create_function("dvz_replace_file", replace_file, ["VARCHAR", "VARCHAR"], "VARCHAR", side_effects=True)
         conn.create_function("dvz_remove_file", remove_file, ["VARCHAR"], "BOOLEAN", side_effects=True)
+        conn.create_function("dvz_make_folder", make_folder, ["VARCHAR"], "VARCHAR", side_effects=True)
         self._configure_session(conn)
 
     def configure_cursor(self, cursor) -> None:

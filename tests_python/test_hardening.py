@@ -185,6 +185,10 @@ def hardening(tmp_path_factory):
             job("transfer_tripped", good, {"as_of_date": EARLY_AS_OF}, workdir="transfer_last_good", **in_place),
             job("shrink_tripped_attached", shrink_landing, select=BREAKER_SELECTION,
                 env={"DVZ_LAST_GOOD_DUCKDB_PATH": str(attached)}),
+            # The same trip in a whole build (every model, the DVZ delivery included): the
+            # batch is built, and no delivery file is written (RULES.md §8a).
+            job("shrink_tripped_whole_build", shrink_landing, export_dir=base / "tripped_exports" / HOSTILE,
+                env={"DVZ_LAST_GOOD_DUCKDB_PATH": str(attached)}),
         ]))
         records_after_trip = {kind: _last_good(workdir(f"{kind}_last_good"))
                               for kind in ("shrink", "quarantine", "transfer")}
@@ -277,9 +281,13 @@ def test_an_empty_source_stops_a_first_build_and_its_var_lets_it_through(hardeni
 def test_a_source_that_shrank_stops_the_build_naming_both_counts(hardening):
     before = _landing_rows(hardening["landings"] / "good", "reimbursements")
     after = _landing_rows(hardening["landings"] / "fewer_reimbursements", "reimbursements")
-    for name in ("shrink_tripped", "shrink_tripped_attached"):
+    for name in ("shrink_tripped", "shrink_tripped_attached", "shrink_tripped_whole_build"):
         _stopped(hardening, name, [f"reimbursements: {after} landing rows", f"as of {AS_OF}, had {before}",
                                    "circuit_breaker_max_shrink_share (50 %)"])
+    # A tripped whole build built its DVZ batch and published nothing.
+    tripped_exports = hardening["base"] / "tripped_exports" / HOSTILE
+    assert not tripped_exports.exists() or list(tripped_exports.iterdir()) == []
+    assert not any("dvz_transfer_batch" in line for line in hardening["outcomes"]["shrink_tripped_whole_build"]["failed"])
     # run.sh's last good warehouse is read, never written.
     assert hashlib.sha256(hardening["attached"].read_bytes()).hexdigest() == hardening["attached_sha"]
 

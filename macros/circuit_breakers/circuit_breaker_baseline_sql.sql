@@ -2,7 +2,7 @@
     one row per subject (a landing source, or `transfer_rows`) with row_count,
     effective_rows, quarantined_rows and as_of_date; no row when there is no last good build.
     DuckDB reads the copy the on-run-start hook made (load_circuit_breaker_baseline); the
-    other engines keep no build history (ADR 0013) and get no row, so they check emptiness
+    other engines keep no build history (ADR 0014) and get no row, so they check emptiness
     only. -#}
 {% macro circuit_breaker_baseline_sql() %}
     {{ return(adapter.dispatch('circuit_breaker_baseline_sql', 'dvz_transfer_warehouse')()) }}

@@ -1,6 +1,6 @@
 {#- on-run-start hook: copy the counts of the last good build into
     audit.circuit_breaker_baseline, which the circuit breakers compare with
-    (rpt_circuit_breakers; README "Circuit breakers", ADR 0013). The last good build is:
+    (rpt_circuit_breakers; README "Circuit breakers", ADR 0014). The last good build is:
     - the warehouse named by DVZ_LAST_GOOD_DUCKDB_PATH (scripts/run.sh names the served
       warehouse it is about to replace), attached read-only for the copy;
     - otherwise the warehouse being built, whose audit.last_good_build a plain in-place

@@ -1,7 +1,7 @@
 {#- on-run-end hook: when every node of the invocation passed and the circuit breakers were
     checked in it (assert_circuit_breakers_hold passed), keep this build's counts in
     audit.last_good_build: the last good build the next build's breakers compare with
-    (load_circuit_breaker_baseline; README "Circuit breakers", ADR 0013). A failed build,
+    (load_circuit_breaker_baseline; README "Circuit breakers", ADR 0014). A failed build,
     one whose breakers tripped, or a partial selection leaves the earlier record as it was.
     DuckDB only: the other engines keep no build history. -#}
 {% macro record_last_good_build(results) %}

@@ -40,6 +40,8 @@
     {%- set names = dvz_delivery_files(month) -%}
     {%- set ledger_months = run_query("select distinct batch_month from "
         ~ dvz_delivery_relation('stg_dvz_ledger__delivery_events') ~ " order by batch_month").columns[0].values() | list -%}
+    {#- The export folder may not exist yet (a first build with DVZ_EXPORT_DIR set). -#}
+    {%- do run_query("select dvz_make_folder(" ~ string_literal(folder) ~ ")") -%}
     {#- A publication of this month killed between its copies and its renames left temporary
         files: they go first (never a final name). -#}
     {%- do run_query("select dvz_remove_file(file) from glob(" ~ string_literal(folder ~ '/.dvz_transfer_*_' ~ month

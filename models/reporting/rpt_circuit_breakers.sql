@@ -1,4 +1,4 @@
--- The circuit breakers of a build (README "Circuit breakers", ADR 0013): what trusted
+-- The circuit breakers of a build (README "Circuit breakers", ADR 0014): what trusted
 -- pipelines check before they publish. Each landing source's rows and the TRANSFER rows of
 -- this build are compared with the last good build's (copied by the on-run-start hook
 -- load_circuit_breaker_baseline): a landing source that is empty, a count that shrank by

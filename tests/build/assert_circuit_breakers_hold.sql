@@ -1,4 +1,4 @@
--- The circuit breakers hold (README "Circuit breakers", ADR 0013): no landing source is
+-- The circuit breakers hold (README "Circuit breakers", ADR 0014): no landing source is
 -- empty, no count shrank beyond circuit_breaker_max_shrink_share of the last good build's,
 -- and no source has more than circuit_breaker_max_quarantined_share of its rows
 -- quarantined. A tripped breaker stops the build with an error naming the source, the two
