@@ -174,7 +174,7 @@ exclusion_events as (
                 then ' (and ' || cast(exclusion_fact_count - 1 as {{ text }}) || ' more such fact(s))'
             else ''
         end
-        || case when evidence_level = 'PERSON' then '; the person''s exclusion reason' else '' end
+        || case when evidence_level = 'PERSON' then '; the exclusion reason of the person' else '' end
         || ' (RULES.md §7)' as event_detail,
         source,
         source_file,
@@ -210,7 +210,7 @@ deliveries as (
         transfer_due_on,
         cast(null as {{ text }}) as delivered_in_batch,
         cast(null as {{ text }}) as current_status,
-        'this build''s batch, written to the export folder when the whole build passes' as delivery_origin,
+        'the batch of this build, written to the export folder when the whole build passes' as delivery_origin,
         cast(null as {{ text }}) as source,
         cast(null as {{ text }}) as source_file,
         cast(null as {{ dbt.type_bigint() }}) as source_row_number
@@ -226,7 +226,7 @@ deliveries as (
         cast(null as date) as transfer_due_on,
         delivered_in_batch,
         current_status,
-        'this build''s corrections, written to the export folder when the whole build passes' as delivery_origin,
+        'the corrections of this build, written to the export folder when the whole build passes' as delivery_origin,
         cast(null as {{ text }}) as source,
         cast(null as {{ text }}) as source_file,
         cast(null as {{ dbt.type_bigint() }}) as source_row_number
@@ -273,7 +273,7 @@ person_status_events as (
         {{ as_of_date_sql() }} as event_end,
         final_status as event_code,
         exclusion_reason as event_status,
-        'the person''s status as of as_of_date (RULES.md §7): ' || final_status
+        'final status of the person as of as_of_date (RULES.md §7): ' || final_status
         || coalesce(' / ' || exclusion_reason, '') as event_detail
     from person_statuses
 ),

@@ -56,9 +56,12 @@ final as (
         person_key,
         row_number() over (
             partition by person_key
+            -- nulls placed explicitly: engines differ in where they put them
             order by
-                event_start, sort_rank, flow_code, episode_number, event_code, decision_id,
-                reimbursement_id, source, source_row_number, event_end, event_status
+                event_start, sort_rank, flow_code nulls first, episode_number nulls first,
+                event_code nulls first, decision_id nulls first, reimbursement_id nulls first,
+                source nulls first, source_row_number nulls first, event_end nulls last,
+                event_status nulls first
         ) as event_sequence,
         event_type,
         event_lane,
