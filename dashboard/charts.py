@@ -24,7 +24,8 @@ import streamlit as st
 import warehouse as wh
 
 SUPPRESSED_COLOUR = "#bdbdbd"
-SUPPRESSED_SERIES = "suppressed"
+# Above this many x categories a suppressed segment is grey without its "<5" text.
+MAX_LABELLED_BARS = 40
 # The month the period selectors start on (issue 18: Month is the default period).
 GRAINS = {"Month": "M", "Quarter": "Q", "Year": "Y"}
 
@@ -101,7 +102,8 @@ def bar_chart(frame: pd.DataFrame, x: str, y: str, *, empty: str, color: str | N
     labels = base.transform_filter(alt.datum.is_suppressed).transform_calculate(
         middle="(datum.bottom + datum.top) / 2").mark_text(fontSize=10, color="#333333").encode(
         x=x_encoding, y="middle:Q", text="label:N", **offset)
-    layers = [bars, labels]
+    # with many bars the labels would overlap into noise: the grey and the caption say it
+    layers = [bars, labels] if len(order) <= MAX_LABELLED_BARS else [bars]
     if rules is not None and not rules.empty:
         rule_data = rules[rules["x"].isin(order)]
         if not rule_data.empty:
@@ -110,15 +112,15 @@ def bar_chart(frame: pd.DataFrame, x: str, y: str, *, empty: str, color: str | N
             layers.append(rule_base.mark_text(align="left", dx=4, dy=-6, color="#d62728", y=0).encode(
                 text="label:N"))
     st.altair_chart(alt.layer(*layers).properties(height=height), width="stretch")
-    suppression_caption(int(data["is_suppressed"].sum()))
+    suppression_caption(int(data["is_suppressed"].sum()), labelled=len(order) <= MAX_LABELLED_BARS)
     return data
 
 
-def suppression_caption(suppressed: int) -> None:
+def suppression_caption(suppressed: int, labelled: bool = True) -> None:
     if suppressed:
+        label = f"and labelled {suppressed_label()} " if labelled else f"(each {suppressed_label()}; hover for it) "
         st.caption(f"{suppressed} cell(s) with fewer than {wh.min_cell()} are drawn in grey at a height "
-                   f"of {suppressed_height():g} and labelled {suppressed_label()} (small-cell "
-                   "suppression): shown, not counted exactly.")
+                   f"of {suppressed_height():g} {label}(small-cell suppression): shown, not counted exactly.")
 
 
 def period_range(values: pd.Series, grain: str) -> list[str]:

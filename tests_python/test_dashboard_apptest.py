@@ -394,7 +394,7 @@ def test_transfers_chart_shows_every_cell_suppressed_ones_as_labelled_segments(s
     assert set(small["drawn"]) == {2.5}
     big = shown[~shown["is_suppressed"]]
     assert list(big["drawn"]) == [float(cells[(period, flow)]) for period, flow in zip(big["period"], big["flow_code"])]
-    assert any("labelled <5" in text for text in texts(app))
+    assert any("drawn in grey" in text and "<5" in text for text in texts(app))
 
 
 def test_a_chart_with_only_suppressed_cells_still_shows_them(served):

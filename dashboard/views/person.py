@@ -92,8 +92,10 @@ def as_dates(frame: pd.DataFrame) -> pd.DataFrame:
 def timeline_chart(events: pd.DataFrame, as_of: pd.Timestamp) -> alt.LayerChart:
     data = events.copy()
     data["start"] = pd.to_datetime(data["event_start"])
-    # a period's last day is inclusive: the bar ends the next day; an open period at as_of_date
-    data["end"] = pd.to_datetime(data["event_end"]).fillna(as_of) + pd.Timedelta(days=1)
+    data = data[data["start"] <= as_of]  # what starts later (a future permit) is in the table only
+    # a period's last day is inclusive: the bar ends the next day; an open period, and the
+    # part of a period after as_of_date (a permit valid for years yet), end at as_of_date
+    data["end"] = pd.to_datetime(data["event_end"]).fillna(as_of).clip(upper=as_of) + pd.Timedelta(days=1)
     data["what"] = data.apply(colour_key, axis=1)
     data["label"] = data["event_type"] + " " + data["event_code"].fillna("") + " " + data["event_status"].fillna("")
     shown = [key for key in COLOURS if key in set(data["what"])]
@@ -152,8 +154,8 @@ figures[2].metric("Events", f"{len(events):,}")
 st.caption(f"As of {as_of:%Y-%m-%d}, the evaluation date of this build (RULES.md §1).")
 
 st.altair_chart(timeline_chart(events, as_of), width="stretch")
-st.caption("Bars: permits, residence episodes, aid decisions, decision-months (coloured by why their aid "
-           "counts or not), counted runs and delivery batch months. Diamonds: exclusions and quarantined "
+st.caption("Bars (drawn up to the evaluation date): permits, residence episodes, aid decisions, "
+           "decision-months (coloured by why their aid counts or not), counted runs and delivery batch months. Diamonds: exclusions and quarantined "
            "records. Rules: the day a criterion was met (solid) and a transfer fell due (dashed); the "
            "grey dotted rule is the evaluation date.")
 
