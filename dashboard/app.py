@@ -75,14 +75,18 @@ def overview() -> None:
 
 st.set_page_config(page_title="DVZ transfer warehouse", page_icon=":material/bar_chart:", layout="wide")
 
+# The pages live in views/, not pages/: Streamlit treats a pages/ folder beside the main
+# script as its older multipage app, and a link straight to a page (e.g. a person page with
+# ?person_key=...) would then run that script alone, without this navigation.
 PAGES = [
     st.Page(overview, title="Overview", icon=":material/home:", default=True),
-    st.Page("pages/transfers.py", title="Transfers over time", icon=":material/timeline:"),
-    st.Page("pages/delivery.py", title="Deliveries to the DVZ", icon=":material/outbox:"),
-    st.Page("pages/exclusions.py", title="Exclusions by reason", icon=":material/block:"),
-    st.Page("pages/deferred.py", title="Deferred-flow impact", icon=":material/pause_circle:"),
-    st.Page("pages/durations.py", title="Benefit durations", icon=":material/hourglass_bottom:"),
-    st.Page("pages/quality.py", title="Data quality", icon=":material/fact_check:"),
+    st.Page("views/transfers.py", title="Transfers over time", icon=":material/timeline:"),
+    st.Page("views/delivery.py", title="Deliveries to the DVZ", icon=":material/outbox:"),
+    st.Page("views/exclusions.py", title="Exclusions by reason", icon=":material/block:"),
+    st.Page("views/deferred.py", title="Deferred-flow impact", icon=":material/pause_circle:"),
+    st.Page("views/durations.py", title="Benefit durations", icon=":material/hourglass_bottom:"),
+    st.Page("views/quality.py", title="Data quality", icon=":material/fact_check:"),
+    st.Page("views/person.py", title="One person", icon=":material/person_search:"),
 ]
 navigation = st.navigation(PAGES)
 with st.sidebar:

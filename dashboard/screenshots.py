@@ -35,7 +35,16 @@ PAGES = [
     ("deferred", "dashboard-deferred.png", '[data-testid="stVegaLiteChart"]'),
     ("durations", "dashboard-durations.png", '[data-testid="stVegaLiteChart"]'),
     ("quality", "dashboard-quality.png", '[data-testid="stVegaLiteChart"]'),
+    ("person?person_key={person_key}", "dashboard-person.png", '[data-testid="stVegaLiteChart"]'),
 ]
+# The person shown on the person page's screenshot: one transferred after annex-19 aid
+# (the first by key), else anyone with a timeline.
+PERSON_SQL = """
+select coalesce(
+    (select min(person_key) from marts.fct_transfer_decision_trace
+     where criterion_code = 'LEEFLOON_AFTER_ANNEX19_AID' and outcome = 'TRANSFER'),
+    (select min(person_key) from marts.fct_person_timeline))
+"""
 
 
 def free_port() -> int:
@@ -108,12 +117,20 @@ def open_page(page, url: str, wait_for: str, timeout_ms: int = 30_000) -> None:
     page.wait_for_timeout(800)
 
 
+def person_key(database: Path | str) -> str:
+    import duckdb  # the dashboard's own dependency; imported here so the test helpers need none
+
+    with duckdb.connect(str(database), read_only=True) as con:
+        return con.execute(PERSON_SQL).fetchone()[0] or ""
+
+
 def take_screenshots(database: Path | str, out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
+    shown_person = person_key(database)
     with running_app(database) as url, launch_chromium() as page:
         for path, file_name, wait_for in PAGES:
-            open_page(page, f"{url}/{path}", wait_for)
+            open_page(page, f"{url}/{path.format(person_key=shown_person)}", wait_for)
             target = out_dir / file_name
             # Streamlit scrolls inside its own container: grow the viewport to the content.
             height = page.evaluate(

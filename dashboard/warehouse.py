@@ -7,8 +7,8 @@ than one query. Results are cached briefly, keyed by the file's identity (inode,
 modification time), so a swapped-in build is read on the next page load.
 
 Only the dashboard marts in `ALLOWED_RELATIONS` may be named: the restricted models
-(`fct_transfer_eligibility`, `rpt_quarantined_rows`, anything in `staging` or
-`intermediate`) carry the insz and are never read here (RULES.md §8). `check_sql` refuses
+(`fct_transfer_eligibility`, `rpt_quarantined_rows`, `dim_person_keys`, anything in
+`staging` or `intermediate`) carry the insz and are never read here (RULES.md §8). `check_sql` refuses
 any other relation before DuckDB sees the query.
 
 A missing file, a file locked by a writer, a missing table or an unreadable file becomes
@@ -34,6 +34,11 @@ CACHE_SECONDS = 60
 # The only relations the dashboard may read: aggregates and pseudonymised marts.
 ALLOWED_RELATIONS = frozenset({
     "marts.fct_monthly_transfers",
+    "marts.fct_transfer_counted_units",
+    "marts.fct_person_flow_regions",
+    "marts.fct_threshold_progress",
+    "marts.fct_person_timeline",
+    "marts.fct_transfer_decision_trace",
     "marts.fct_monthly_deliveries",
     "marts.fct_person_status_summary",
     "marts.fct_deferred_flow_impact",
@@ -47,8 +52,9 @@ ALLOWED_RELATIONS = frozenset({
 })
 
 # Small-cell suppression: person counts from 1 to min_cell() - 1 are shown as "<5"
-# (DVZ_DASHBOARD_MIN_CELL, default 5; 0 turns it off). Landing-row counts on the
-# data-quality page count records, not persons, and are shown as they are.
+# (DVZ_DASHBOARD_MIN_CELL, default 5; 0 turns it off), in tables and, as labelled grey
+# segments, in charts (charts.py). Landing-row counts on the data-quality page count
+# records, not persons, and are shown as they are.
 DEFAULT_MIN_CELL = 5
 
 
@@ -220,23 +226,6 @@ def suppress_table(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     for column in columns:
         shown[column] = shown[column].map(fmt_count)
     return shown
-
-
-def suppress_chart(frame: pd.DataFrame, columns: str | list[str]) -> tuple[pd.DataFrame, int]:
-    """A copy for a chart with small counts blanked out, and how many were blanked."""
-    shown = frame.copy()
-    hidden = 0
-    for column in [columns] if isinstance(columns, str) else columns:
-        small = shown[column].map(is_small).astype(bool)
-        shown[column] = shown[column].astype("Float64").where(~small)
-        hidden += int(small.sum())
-    return shown, hidden
-
-
-def suppression_note(hidden: int) -> None:
-    if hidden:
-        st.caption(f"{hidden} cell(s) with fewer than {min_cell()} persons are hidden "
-                   "(small-cell suppression).")
 
 
 def ordered(values: pd.Series) -> pd.Categorical:

@@ -33,7 +33,8 @@ AS_OF = "2025-06-30"
 LEDGER_KEYS = 6
 PERSONS = 300
 SEED = 11
-CROSS_CHECK_MODELS = ["fct_transfer_eligibility", "rpt_quarantined_rows", "dvz_transfer_batch"]
+CROSS_CHECK_MODELS = ["fct_transfer_eligibility", "rpt_quarantined_rows", "dvz_transfer_batch", "dim_person_keys",
+                      "int_person_benefit_durations"]
 
 
 def dashboard_warehouse(tmp_path_factory) -> Path:
@@ -56,10 +57,11 @@ def dashboard_warehouse(tmp_path_factory) -> Path:
                   transfer_due_on=dt.date(2025, 4, 1)) for number in range(LEDGER_KEYS)]
     write_ledger_month(ledger, "2025-04", batch_rows=april, correction_rows=[])
     write_ledger_month(ledger, "2025-05", batch_rows=[], correction_rows=[])
-    # The dashboard marts, and the restricted models the tests check them against.
+    # The dashboard marts (every model tagged dashboard, for the privacy test), and the
+    # restricted models the tests check them against.
     models = sorted(name.split(".", 1)[1] for name in warehouse.ALLOWED_RELATIONS) + CROSS_CHECK_MODELS
     command = [str(Path(sys.executable).with_name("dbt")), "--no-use-colors", "build",
-               "--select", " ".join(f"+{model}" for model in models),
+               "--select", " ".join(f"+{model}" for model in models), "+tag:dashboard",
                "--resource-type", "seed", "--resource-type", "model",
                "--vars", json.dumps({"as_of_date": AS_OF}),
                "--target-path", str(workdir / "target"), "--log-path", str(workdir / "logs")]
@@ -77,6 +79,12 @@ def query(database: Path, sql: str) -> list[tuple]:
     """Read the built warehouse independently of the dashboard code."""
     with duckdb.connect(str(database), read_only=True) as con:
         return con.execute(sql).fetchall()
+
+
+def query_params(database: Path, sql: str, params: list) -> list[tuple]:
+    """`query` with bound parameters."""
+    with duckdb.connect(str(database), read_only=True) as con:
+        return con.execute(sql, params).fetchall()
 
 
 def shown_count(count: int) -> str:

@@ -1,13 +1,14 @@
 """The dashboard in a real browser: `streamlit run` as a subprocess on a free local port,
 Debian's Chromium driven by Python Playwright (no browser download). The overview's
-headline figures must appear with the warehouse's values, and the sidebar must lead to
-another page. Chromium missing skips the test on a developer's machine, never in CI
+headline figures must appear with the warehouse's values, the sidebar must lead to another
+page, and a link to a person page must show that person's timeline. Chromium missing skips the test on a developer's machine, never in CI
 (`CI` set): there `.ci/run` installs it."""
 
 from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import time
 from pathlib import Path
 
@@ -89,3 +90,25 @@ def test_the_overview_shows_the_headline_figures_in_chromium(browser_ready, buil
         excluded = {"Persons excluded": shown_count(persons["EXCLUDED"])}
         assert _metrics_once_settled(page, excluded) == excluded
         assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_a_link_to_a_person_page_shows_the_timeline_in_chromium(browser_ready, built):
+    """Issue 18: a link with ?person_key= opens the person page inside the dashboard's
+    navigation, with the timeline chart, the events and the trace, and no insz."""
+    person_key = query(built, """
+        select min(person_key) from marts.fct_transfer_decision_trace
+        where criterion_code = 'LEEFLOON_AFTER_ANNEX19_AID' and outcome = 'TRANSFER'""")[0][0]
+    events = query(built, f"select count(*) from marts.fct_person_timeline where person_key = '{person_key}'")[0][0]
+    insz = {value for (value,) in query(built, "select insz from marts.dim_person_keys")}
+    with screenshots.running_app(built, timeout=PATIENCE_MS / 1000) as url, screenshots.launch_chromium() as page:
+        screenshots.open_page(page, f"{url}/person?person_key={person_key}", '[data-testid="stVegaLiteChart"]',
+                              timeout_ms=PATIENCE_MS)
+        assert page.locator("h1").first.inner_text().strip() == "One person"
+        expected = {"Final status": "TRANSFER", "Exclusion reason": "–", "Events": f"{events:,}"}
+        assert _metrics_once_settled(page, expected) == expected
+        assert page.locator('[data-testid="stDataFrame"]').count() == 2
+        assert page.locator('[data-testid="stException"]').count() == 0
+        # inside the navigation, not the page alone (views/, not pages/)
+        assert page.get_by_role("link", name="Transfers over time").count() >= 1
+        text = page.locator('[data-testid="stMain"]').inner_text()
+        assert not set(re.findall(r"[0-9]{11}", text)) & insz

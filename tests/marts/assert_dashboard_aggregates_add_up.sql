@@ -1,8 +1,9 @@
 -- The dashboard marts are exact aggregates of the marts they summarise (no row lost or
--- double-counted on the way to a dashboard): persons by status add up to the person
--- status mart (RULES.md §7), monthly transfer rows to the TRANSFER rows of the final model
--- (RULES.md §6-7), and landing rows over time to the reconciliation per source (RULES.md
--- §2). Fails with one row per check whose totals differ.
+-- double-counted on the way to a dashboard): persons by status, and the persons the
+-- dashboard's filters can select, add up to the person status mart (RULES.md §7); monthly
+-- transfer rows and the transfers by counted units to the TRANSFER rows of the final model
+-- (RULES.md §6-7); landing rows over time to the reconciliation per source (RULES.md §2).
+-- Fails with one row per check whose totals differ.
 with
 
 status_summary as (
@@ -13,8 +14,16 @@ person_statuses as (
     select count(*) as total from {{ ref('fct_person_transfer_status') }}
 ),
 
+filtered_persons as (
+    select count(distinct person_key) as total from {{ ref('fct_person_flow_regions') }}
+),
+
 monthly_transfers as (
     select sum(transfer_rows) as total from {{ ref('fct_monthly_transfers') }}
+),
+
+transfer_counted_units as (
+    select sum(transfer_rows) as total from {{ ref('fct_transfer_counted_units') }}
 ),
 
 transfer_rows as (
@@ -48,10 +57,26 @@ checks as (
     union all
 
     select
+        'persons the Exclusions and Durations filters can select' as check_name,
+        filtered_persons.total as dashboard_total,
+        person_statuses.total as source_total
+    from filtered_persons cross join person_statuses
+
+    union all
+
+    select
         'monthly transfer rows' as check_name,
         coalesce(monthly_transfers.total, 0) as dashboard_total,
         transfer_rows.total as source_total
     from monthly_transfers cross join transfer_rows
+
+    union all
+
+    select
+        'transfer rows by counted units' as check_name,
+        coalesce(transfer_counted_units.total, 0) as dashboard_total,
+        transfer_rows.total as source_total
+    from transfer_counted_units cross join transfer_rows
 
     union all
 

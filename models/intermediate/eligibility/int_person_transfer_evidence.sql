@@ -1,7 +1,9 @@
 -- One row per person with at least one staged GRANTED decision (RULES.md §7), with the
 -- facts the person-level status is decided on: the statuses of their eligibility rows,
 -- Belgian or population register on as_of_date, and how far their aid got towards a
--- flow (aid inside an episode, of a counted type, reimbursed).
+-- flow (aid inside an episode, of a counted type, reimbursed), and the person-level status
+-- they lead to (RULES.md §7), published by fct_person_transfer_status and read by the
+-- trace to name the fact behind an exclusion.
 with
 
 granted_decisions as (
@@ -81,7 +83,7 @@ with_counted_days as (
     select distinct insz from counted_day_segments
 ),
 
-final as (
+flags as (
     select
         beneficiaries.insz,
         {{ person_key('beneficiaries.insz') }} as person_key,
@@ -102,6 +104,28 @@ final as (
     left join population_register_on_as_of on beneficiaries.insz = population_register_on_as_of.insz
     left join aid_in_episode on beneficiaries.insz = aid_in_episode.insz
     left join with_counted_days on beneficiaries.insz = with_counted_days.insz
+),
+
+final as (
+    select
+        *,
+        case
+            when has_transfer_row then 'TRANSFER'
+            when has_held_row then 'HELD_DATA_QUALITY'
+            when has_deferred_row then 'DEFERRED_TECHNICAL'
+            else 'EXCLUDED'
+        end as final_status,
+        case
+            when has_transfer_row or has_held_row or has_deferred_row then null
+            when is_belgian_on_as_of_date or has_belgian_row then 'BELGIAN'
+            when has_population_register_permit_on_as_of_date or has_population_register_row
+                then 'POPULATION_REGISTER'
+            when not has_aid_in_episode then 'NO_AUTHORISED_CATEGORY'
+            when not has_counted_type_aid_in_episode then 'NO_COUNTING_AID'
+            when not has_reimbursed_counted_aid then 'NOT_REIMBURSED'
+            else 'THRESHOLD_NOT_MET'
+        end as exclusion_reason
+    from flags
 )
 
 select * from final

@@ -1,6 +1,8 @@
 -- Monthly transfers for dashboards: the TRANSFER eligibility rows (RULES.md §7) counted
 -- by the month of their transfer_due_on (RULES.md §6), flow and OCMW, with the OCMW's
--- municipality, province and region. Aggregates only: no person-level column.
+-- municipality, province and region, and whether they fell due before the catalogue came
+-- into force (RULES.md §4: the catalogue in force on as_of_date applies to the whole
+-- history, so such rows exist and are transferred). Aggregates only: no person-level column.
 with
 
 eligibility as (
@@ -16,6 +18,7 @@ transfers as (
         {{ month_start('transfer_due_on') }} as transfer_month,
         flow_code,
         ocmw_nis_code,
+        transfer_due_on < catalogue_valid_from as is_due_before_catalogue_valid_from,
         person_key
     from eligibility
     where transfer_status = 'TRANSFER'
@@ -26,10 +29,11 @@ counted as (
         transfer_month,
         flow_code,
         ocmw_nis_code,
+        is_due_before_catalogue_valid_from,
         count(*) as transfer_rows,
         count(distinct person_key) as persons_transferred
     from transfers
-    group by transfer_month, flow_code, ocmw_nis_code
+    group by transfer_month, flow_code, ocmw_nis_code, is_due_before_catalogue_valid_from
 ),
 
 final as (
@@ -40,6 +44,7 @@ final as (
         ocmw.municipality_nl,
         ocmw.province_nl,
         ocmw.region,
+        counted.is_due_before_catalogue_valid_from,
         counted.transfer_rows,
         counted.persons_transferred,
         {{ as_of_date_sql() }} as as_of_date

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+import charts
 import warehouse as wh
 
 DELIVERIES_SQL = """
@@ -48,13 +49,10 @@ st.subheader("Rows delivered per batch month")
 delivered = (selected[selected["delivery_kind"] != "CORRECTION"]
              .groupby(["batch_month", "delivery_kind"])["delivery_rows"].sum().reset_index())
 delivered["delivery_kind"] = delivered["delivery_kind"].map(KINDS)
-chart, hidden = wh.suppress_chart(delivered, "delivery_rows")
-if chart["delivery_rows"].fillna(0).sum() == 0:
-    st.info("No row delivered for this selection, or every count is below the small-cell threshold.")
-else:
-    st.bar_chart(chart, x="batch_month", y="delivery_rows", color="delivery_kind", x_label="batch month",
-                 y_label="rows delivered")
-    wh.suppression_note(hidden)
+charts.bar_chart(delivered, x="batch_month", y="delivery_rows", color="delivery_kind",
+                 color_order=list(KINDS.values()), x_order=sorted(deliveries["batch_month"].unique()),
+                 x_label="batch month", y_label="rows delivered",
+                 empty="No row delivered for this selection: choose more flows.")
 
 st.subheader("Corrections per batch month, by current status")
 corrections = (selected[selected["delivery_kind"] == "CORRECTION"]
@@ -62,13 +60,9 @@ corrections = (selected[selected["delivery_kind"] == "CORRECTION"]
 if corrections.empty:
     st.info("No correction: no delivered row has stopped being TRANSFER.")
 else:
-    chart, hidden = wh.suppress_chart(corrections, "delivery_rows")
-    if chart["delivery_rows"].fillna(0).sum() == 0:
-        st.info(f"Every correction count is below {wh.min_cell()} (small-cell suppression).")
-    else:
-        st.bar_chart(chart, x="batch_month", y="delivery_rows", color="current_status", x_label="batch month",
-                     y_label="corrections")
-        wh.suppression_note(hidden)
+    charts.bar_chart(corrections, x="batch_month", y="delivery_rows", color="current_status",
+                     x_label="batch month", y_label="corrections",
+                     empty="No correction for this selection: choose more flows.")
     st.dataframe(wh.suppress_table(corrections, ["delivery_rows"]), hide_index=True)
     st.caption("NO_LONGER_MET: no eligibility row has the key any more (e.g. a recovery "
                "un-reimbursed the months). A correction is a fact for the DVZ's case-by-case "
@@ -80,11 +74,11 @@ late = (selected[selected["delivery_kind"] == "LATE"]
 if late.empty:
     st.info("No late row for this selection.")
 else:
-    late["months_waited"] = late["months_waited"].astype(int).astype(str)
-    chart, hidden = wh.suppress_chart(late, "delivery_rows")
-    st.bar_chart(chart, x="months_waited", y="delivery_rows", x_label="months between due month and batch month",
-                 y_label="late rows")
-    wh.suppression_note(hidden)
+    late["months_waited"] = late["months_waited"].astype(int)
+    late = late.sort_values("months_waited").assign(months_waited=lambda frame: frame["months_waited"].astype(str))
+    charts.bar_chart(late, x="months_waited", y="delivery_rows", x_order=list(late["months_waited"]),
+                     x_label="months between due month and batch month", y_label="late rows",
+                     empty="No late row for this selection.")
 
 st.subheader("By batch month")
 table = (selected.pivot_table(index="batch_month", columns="delivery_kind", values="delivery_rows",

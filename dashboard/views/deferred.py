@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+import charts
 import warehouse as wh
 
 IMPACT_SQL = """
@@ -35,11 +36,12 @@ for column, row in zip(columns, impact.itertuples()):
                   help=f"{row.flow_name_en} ({state}). Persons not transferred now who would be "
                        "if this flow alone were also enabled.")
 
-chart_data, hidden = wh.suppress_chart(impact, ["persons_with_deferred_rows", "persons_newly_transferred"])
-chart_data = chart_data.rename(columns=CHART_SERIES)
-st.bar_chart(chart_data, x="flow_code", y=list(CHART_SERIES.values()), color=["#9ecae1", "#08519c"],
-             stack=False, x_label="flow", y_label="persons")
-wh.suppression_note(hidden)
+series = (impact.melt(id_vars="flow_code", value_vars=list(CHART_SERIES), var_name="series", value_name="persons")
+          .assign(series=lambda frame: frame["series"].map(CHART_SERIES)))
+charts.bar_chart(series, x="flow_code", y="persons", color="series", color_order=list(CHART_SERIES.values()),
+                 colours=["#9ecae1", "#08519c"], grouped=True, x_order=list(impact["flow_code"]), x_label="flow",
+                 y_label="persons", empty="No deferred-flow row in this build: enabling a deferred flow "
+                 "would add no transfer.")
 
 table = impact.assign(is_enabled_in_run=impact["is_enabled_in_run"].map({True: "yes", False: "no"}))
 table = table[["flow_code", *COUNTS, "is_enabled_in_run", "flow_name_en"]]

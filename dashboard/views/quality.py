@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+import charts
 import warehouse as wh
 
 RECONCILIATION_SQL = """
@@ -19,7 +20,6 @@ from marts.fct_landing_quality_over_time
 """
 PLACES = ["staged_rows", "superseded_rows", "not_yet_effective_rows", "quarantined_rows"]
 PLACE_COLOURS = ["#2ca02c", "#9e9e9e", "#ff7f0e", "#d62728"]
-GRAINS = {"Year": "Y", "Quarter": "Q", "Month": "M"}
 
 st.title("Data quality")
 st.caption("Every landing row ends in exactly one place: staged (the current version), "
@@ -56,16 +56,18 @@ if quarantined.empty:
 controls = st.columns(2)
 sources = controls[0].multiselect("Sources", sorted(quarantined["source"].unique()),
                                   default=sorted(quarantined["source"].unique()), key="quality_sources")
-grain = controls[1].radio("Period", list(GRAINS), horizontal=True, key="quality_grain")
+grain = controls[1].radio("Period", list(charts.GRAINS), horizontal=True, key="quality_grain")
 selected = quarantined[quarantined["source"].isin(sources)]
 dated = selected.dropna(subset=["recorded_month"])
 undated = int(selected.loc[selected["recorded_month"].isna(), "landing_rows"].sum())
 
-if not dated.empty:
-    periods = pd.to_datetime(dated["recorded_month"]).dt.to_period(GRAINS[grain])
+if dated.empty:
+    st.info("No quarantined row with a readable recorded_at for these sources: choose more sources.")
+else:
+    periods = pd.to_datetime(dated["recorded_month"]).dt.to_period(charts.GRAINS[grain])
     by_period = (dated.assign(period=periods, reason=dated["reason_code"].fillna("?"))
                  .groupby(["period", "reason"])["landing_rows"].sum().unstack("reason"))
-    full_range = pd.period_range(by_period.index.min(), by_period.index.max(), freq=GRAINS[grain])
+    full_range = pd.period_range(by_period.index.min(), by_period.index.max(), freq=charts.GRAINS[grain])
     by_period = by_period.reindex(full_range).fillna(0).astype(int)
     long = (by_period.rename_axis("period").reset_index()
             .melt(id_vars="period", var_name="reason_code", value_name="landing_rows"))

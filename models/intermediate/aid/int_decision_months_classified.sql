@@ -1,0 +1,203 @@
+-- Why each month of aid counts for a transfer or not (RULES.md §3-5): one row per
+-- decision x aid month holding a staged reimbursement (paid or not, any amount) and per
+-- run of aid months holding none (int_decision_months_without_reimbursement), with the
+-- reimbursement facts (ids, net amount paid by as_of_date, paid date and the landing row
+-- behind it, amounts paid later) and a count status, the first that applies:
+--   NO_AID_DAYS - the decision grants no aid day in the month (withdrawn, or outside its
+--     period or after as_of_date): a reimbursement of nothing;
+--   NEVER_COUNTED_BENEFIT_TYPE - no flow counts the benefit type (medical aid, employment);
+--   COUNTED / OUTSIDE_EVERY_EPISODE - reimbursed by as_of_date, and some reimbursed day lies
+--     (or none lies) inside an episode of a flow counting the type;
+--   PAID_AFTER_AS_OF_DATE - not reimbursed by as_of_date, but a positive reimbursement is
+--     paid later;
+--   NOT_REIMBURSED - otherwise (no reimbursement, or a net sum of zero or less).
+with
+
+decisions as (
+    select * from {{ ref('stg_pod_mi__aid_decisions') }}
+),
+
+aid_periods as (
+    select * from {{ ref('int_decision_aid_periods') }}
+    where has_aid_days
+),
+
+reimbursements as (
+    select * from {{ ref('stg_pod_mi__reimbursements') }}
+),
+
+reimbursed_months as (
+    select * from {{ ref('int_decision_months_reimbursed') }}
+),
+
+reimbursed_intervals as (
+    select * from {{ ref('int_reimbursed_aid_intervals') }}
+),
+
+months_without_reimbursement as (
+    select * from {{ ref('int_decision_months_without_reimbursement') }}
+),
+
+flow_benefit_types as (
+    select * from {{ ref('int_rules__flow_benefit_types') }}
+),
+
+episodes as (
+    select * from {{ ref('int_residence_episodes') }}
+),
+
+counted_benefit_types as (
+    select distinct benefit_type from flow_benefit_types
+),
+
+reimbursement_facts as (
+    select
+        decision_id,
+        aid_month,
+        count(*) as reimbursement_count,
+        {{ listagg_ordered(measure='reimbursement_id', delimiter_text="', '",
+            order_by_columns=['paid_on', 'reimbursement_id']) }} as reimbursement_ids,
+        sum(case when paid_on > {{ as_of_date_sql() }} then amount_eur else 0 end)
+            as amount_paid_after_as_of_date_eur,
+        min(case when paid_on > {{ as_of_date_sql() }} and amount_eur > 0 then paid_on end)
+            as first_positive_paid_after_as_of_date
+    from reimbursements
+    group by decision_id, aid_month
+),
+
+-- The landing row behind the paid date (the earliest positive reimbursement paid by
+-- as_of_date), or else the month's first reimbursement row.
+paying_rows as (
+    select
+        decision_id,
+        aid_month,
+        reimbursement_id,
+        source_file,
+        source_row_number,
+        row_number() over (
+            partition by decision_id, aid_month
+            order by
+                case when amount_eur > 0 and paid_on <= {{ as_of_date_sql() }} then 0 else 1 end,
+                paid_on,
+                reimbursement_id
+        ) as row_order
+    from reimbursements
+),
+
+-- RULES.md §5: the flows in whose episodes a reimbursed day of the decision-month counts.
+counted_flows as (
+    select distinct
+        reimbursed_intervals.decision_id,
+        reimbursed_intervals.aid_month,
+        episodes.flow_code
+    from reimbursed_intervals
+    inner join flow_benefit_types
+        on reimbursed_intervals.benefit_type = flow_benefit_types.benefit_type
+    inner join episodes
+        on reimbursed_intervals.insz = episodes.insz
+            and flow_benefit_types.flow_code = episodes.flow_code
+            and reimbursed_intervals.interval_start <= episodes.episode_last_day
+            and reimbursed_intervals.interval_end >= episodes.episode_start
+),
+
+counted_flow_lists as (
+    select
+        decision_id,
+        aid_month,
+        {{ listagg_ordered(measure='flow_code', delimiter_text="', '", order_by_columns=['flow_code']) }}
+            as counted_flow_codes
+    from counted_flows
+    group by decision_id, aid_month
+),
+
+months_with_reimbursement as (
+    select
+        decisions.insz,
+        decisions.decision_id,
+        decisions.benefit_type,
+        decisions.ocmw_nis_code,
+        reimbursement_facts.aid_month as first_month,
+        reimbursement_facts.aid_month as last_month,
+        1 as month_count,
+        case
+            when aid_periods.aid_start <= {{ month_end('reimbursement_facts.aid_month') }}
+                and aid_periods.aid_end >= reimbursement_facts.aid_month
+                then greatest(aid_periods.aid_start, reimbursement_facts.aid_month)
+        end as aid_days_start,
+        case
+            when aid_periods.aid_start <= {{ month_end('reimbursement_facts.aid_month') }}
+                and aid_periods.aid_end >= reimbursement_facts.aid_month
+                then least(aid_periods.aid_end, {{ month_end('reimbursement_facts.aid_month') }})
+        end as aid_days_end,
+        reimbursement_facts.reimbursement_count,
+        reimbursement_facts.reimbursement_ids,
+        reimbursed_months.net_amount_eur as reimbursed_amount_eur,
+        reimbursed_months.paid_date,
+        reimbursement_facts.amount_paid_after_as_of_date_eur,
+        reimbursement_facts.first_positive_paid_after_as_of_date,
+        paying_rows.reimbursement_id as paying_reimbursement_id,
+        paying_rows.source_file,
+        paying_rows.source_row_number,
+        counted_flow_lists.counted_flow_codes
+    from reimbursement_facts
+    inner join decisions on reimbursement_facts.decision_id = decisions.decision_id
+    left join aid_periods on reimbursement_facts.decision_id = aid_periods.decision_id
+    left join reimbursed_months
+        on reimbursement_facts.decision_id = reimbursed_months.decision_id
+            and reimbursement_facts.aid_month = reimbursed_months.aid_month
+    left join paying_rows
+        on reimbursement_facts.decision_id = paying_rows.decision_id
+            and reimbursement_facts.aid_month = paying_rows.aid_month
+            and paying_rows.row_order = 1
+    left join counted_flow_lists
+        on reimbursement_facts.decision_id = counted_flow_lists.decision_id
+            and reimbursement_facts.aid_month = counted_flow_lists.aid_month
+),
+
+runs_without_reimbursement as (
+    select
+        insz,
+        decision_id,
+        benefit_type,
+        ocmw_nis_code,
+        first_month,
+        last_month,
+        month_count,
+        aid_days_start,
+        aid_days_end,
+        0 as reimbursement_count,
+        cast(null as {{ dbt.type_string() }}) as reimbursement_ids,
+        cast(null as {{ dbt.type_numeric() }}) as reimbursed_amount_eur,
+        cast(null as date) as paid_date,
+        cast(null as {{ dbt.type_numeric() }}) as amount_paid_after_as_of_date_eur,
+        cast(null as date) as first_positive_paid_after_as_of_date,
+        cast(null as {{ dbt.type_string() }}) as paying_reimbursement_id,
+        cast(null as {{ dbt.type_string() }}) as source_file,
+        cast(null as {{ dbt.type_bigint() }}) as source_row_number,
+        cast(null as {{ dbt.type_string() }}) as counted_flow_codes
+    from months_without_reimbursement
+),
+
+decision_months as (
+    select * from months_with_reimbursement
+    union all
+    select * from runs_without_reimbursement
+),
+
+final as (
+    select
+        decision_months.*,
+        case
+            when decision_months.aid_days_start is null then 'NO_AID_DAYS'
+            when counted_benefit_types.benefit_type is null then 'NEVER_COUNTED_BENEFIT_TYPE'
+            when decision_months.paid_date is not null and decision_months.counted_flow_codes is not null
+                then 'COUNTED'
+            when decision_months.paid_date is not null then 'OUTSIDE_EVERY_EPISODE'
+            when decision_months.first_positive_paid_after_as_of_date is not null then 'PAID_AFTER_AS_OF_DATE'
+            else 'NOT_REIMBURSED'
+        end as count_status
+    from decision_months
+    left join counted_benefit_types on decision_months.benefit_type = counted_benefit_types.benefit_type
+)
+
+select * from final
