@@ -226,10 +226,10 @@ def test_transferred_person_prior_aid_and_units_at_transfer(warehouse):
                     ("D1", D("2016-10-01"), D("2016-11-30"), 2, "month")}
     assert [(e["event_code"], e["event_status"], e["event_start"]) for e in events(warehouse, T, "DELIVERY")] == \
         [("DELIVERED", "LATE", D("2017-06-01"))]
-    reimbursements = {e["reimbursement_id"]: e for e in events(warehouse, T, "REIMBURSEMENT")}
-    assert (reimbursements["RT1"]["source"], reimbursements["RT1"]["source_row_number"],
-            reimbursements["RT6"]["source_row_number"]) == ("reimbursements", 1, 2)
-    assert [e["reimbursement_id"] for e in events(warehouse, T, "REIMBURSEMENT")][:2] == ["RT6", "RT1"]
+    # each reimbursed month names the reimbursement behind its paid date and its landing row
+    behind = [(e["reimbursement_id"], e["source"], e["source_row_number"]) for e in events(warehouse, T, "DECISION_MONTH")]
+    assert behind[:3] == [("RT1", "reimbursements", 1), ("RT6", "reimbursements", 2), ("RT2", "reimbursements", 3)]
+    assert behind[-1] == (None, None, None)
 
 
 def test_person_excluded_for_the_population_register_names_the_permit(warehouse):

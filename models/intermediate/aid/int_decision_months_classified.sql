@@ -1,8 +1,8 @@
 -- Why each month of aid counts for a transfer or not (RULES.md §3-5): one row per
 -- decision x aid month holding a staged reimbursement (paid or not, any amount) and per
 -- run of aid months holding none (int_decision_months_without_reimbursement), with the
--- reimbursement facts (ids, net amount paid by as_of_date, paid date and the landing row
--- behind it, amounts paid later) and a count status, the first that applies:
+-- reimbursement facts (how many, net amount paid by as_of_date, paid date and the landing
+-- row behind it, amounts paid later) and a count status, the first that applies:
 --   NO_AID_DAYS - the decision grants no aid day in the month (withdrawn, or outside its
 --     period or after as_of_date): a reimbursement of nothing;
 --   NEVER_COUNTED_BENEFIT_TYPE - no flow counts the benefit type (medical aid, employment);
@@ -55,8 +55,7 @@ reimbursement_facts as (
         decision_id,
         aid_month,
         count(*) as reimbursement_count,
-        {{ listagg_ordered(measure='reimbursement_id', delimiter_text="', '",
-            order_by_columns=['paid_on', 'reimbursement_id']) }} as reimbursement_ids,
+        min(source_row_number) as first_source_row_number,
         sum(case when paid_on > {{ as_of_date_sql() }} then amount_eur else 0 end)
             as amount_paid_after_as_of_date_eur,
         min(case when paid_on > {{ as_of_date_sql() }} and amount_eur > 0 then paid_on end)
@@ -65,23 +64,21 @@ reimbursement_facts as (
     group by decision_id, aid_month
 ),
 
--- The landing row behind the paid date (the earliest positive reimbursement paid by
--- as_of_date), or else the month's first reimbursement row.
+-- The landing row behind the paid date: the positive reimbursement paid on it (the first
+-- in the file when several were); a month not reimbursed names its first row instead.
+-- Joined and grouped rather than ranked over every reimbursement (ADR 0012).
 paying_rows as (
     select
-        decision_id,
-        aid_month,
-        reimbursement_id,
-        source_file,
-        source_row_number,
-        row_number() over (
-            partition by decision_id, aid_month
-            order by
-                case when amount_eur > 0 and paid_on <= {{ as_of_date_sql() }} then 0 else 1 end,
-                paid_on,
-                reimbursement_id
-        ) as row_order
+        reimbursements.decision_id,
+        reimbursements.aid_month,
+        min(reimbursements.source_row_number) as paying_source_row_number
     from reimbursements
+    inner join reimbursed_months
+        on reimbursements.decision_id = reimbursed_months.decision_id
+            and reimbursements.aid_month = reimbursed_months.aid_month
+            and reimbursements.paid_on = reimbursed_months.paid_date
+    where reimbursements.amount_eur > 0
+    group by reimbursements.decision_id, reimbursements.aid_month
 ),
 
 -- RULES.md §5: the flows in whose episodes a reimbursed day of the decision-month counts.
@@ -100,14 +97,27 @@ counted_flows as (
             and reimbursed_intervals.interval_end >= episodes.episode_start
 ),
 
-counted_flow_lists as (
+-- The first flow by code and how many: a list would need an ordered string aggregate,
+-- about a second per 300,000 months on DuckDB.
+counted_flow_summaries as (
     select
         decision_id,
         aid_month,
-        {{ listagg_ordered(measure='flow_code', delimiter_text="', '", order_by_columns=['flow_code']) }}
-            as counted_flow_codes
+        min(flow_code) as first_counted_flow_code,
+        count(*) as counted_flow_count
     from counted_flows
     group by decision_id, aid_month
+),
+
+month_rows as (
+    select
+        reimbursement_facts.*,
+        coalesce(paying_rows.paying_source_row_number, reimbursement_facts.first_source_row_number)
+            as source_row_number
+    from reimbursement_facts
+    left join paying_rows
+        on reimbursement_facts.decision_id = paying_rows.decision_id
+            and reimbursement_facts.aid_month = paying_rows.aid_month
 ),
 
 months_with_reimbursement as (
@@ -116,42 +126,40 @@ months_with_reimbursement as (
         decisions.decision_id,
         decisions.benefit_type,
         decisions.ocmw_nis_code,
-        reimbursement_facts.aid_month as first_month,
-        reimbursement_facts.aid_month as last_month,
+        month_rows.aid_month as first_month,
+        month_rows.aid_month as last_month,
         1 as month_count,
         case
-            when aid_periods.aid_start <= {{ month_end('reimbursement_facts.aid_month') }}
-                and aid_periods.aid_end >= reimbursement_facts.aid_month
-                then greatest(aid_periods.aid_start, reimbursement_facts.aid_month)
+            when aid_periods.aid_start <= {{ month_end('month_rows.aid_month') }}
+                and aid_periods.aid_end >= month_rows.aid_month
+                then greatest(aid_periods.aid_start, month_rows.aid_month)
         end as aid_days_start,
         case
-            when aid_periods.aid_start <= {{ month_end('reimbursement_facts.aid_month') }}
-                and aid_periods.aid_end >= reimbursement_facts.aid_month
-                then least(aid_periods.aid_end, {{ month_end('reimbursement_facts.aid_month') }})
+            when aid_periods.aid_start <= {{ month_end('month_rows.aid_month') }}
+                and aid_periods.aid_end >= month_rows.aid_month
+                then least(aid_periods.aid_end, {{ month_end('month_rows.aid_month') }})
         end as aid_days_end,
-        reimbursement_facts.reimbursement_count,
-        reimbursement_facts.reimbursement_ids,
+        month_rows.reimbursement_count,
         reimbursed_months.net_amount_eur as reimbursed_amount_eur,
         reimbursed_months.paid_date,
-        reimbursement_facts.amount_paid_after_as_of_date_eur,
-        reimbursement_facts.first_positive_paid_after_as_of_date,
-        paying_rows.reimbursement_id as paying_reimbursement_id,
-        paying_rows.source_file,
-        paying_rows.source_row_number,
-        counted_flow_lists.counted_flow_codes
-    from reimbursement_facts
-    inner join decisions on reimbursement_facts.decision_id = decisions.decision_id
-    left join aid_periods on reimbursement_facts.decision_id = aid_periods.decision_id
+        month_rows.amount_paid_after_as_of_date_eur,
+        month_rows.first_positive_paid_after_as_of_date,
+        month_reimbursements.reimbursement_id as paying_reimbursement_id,
+        month_reimbursements.source_file,
+        month_rows.source_row_number,
+        counted_flow_summaries.first_counted_flow_code,
+        coalesce(counted_flow_summaries.counted_flow_count, 0) as counted_flow_count
+    from month_rows
+    inner join decisions on month_rows.decision_id = decisions.decision_id
+    inner join reimbursements as month_reimbursements
+        on month_rows.source_row_number = month_reimbursements.source_row_number
+    left join aid_periods on month_rows.decision_id = aid_periods.decision_id
     left join reimbursed_months
-        on reimbursement_facts.decision_id = reimbursed_months.decision_id
-            and reimbursement_facts.aid_month = reimbursed_months.aid_month
-    left join paying_rows
-        on reimbursement_facts.decision_id = paying_rows.decision_id
-            and reimbursement_facts.aid_month = paying_rows.aid_month
-            and paying_rows.row_order = 1
-    left join counted_flow_lists
-        on reimbursement_facts.decision_id = counted_flow_lists.decision_id
-            and reimbursement_facts.aid_month = counted_flow_lists.aid_month
+        on month_rows.decision_id = reimbursed_months.decision_id
+            and month_rows.aid_month = reimbursed_months.aid_month
+    left join counted_flow_summaries
+        on month_rows.decision_id = counted_flow_summaries.decision_id
+            and month_rows.aid_month = counted_flow_summaries.aid_month
 ),
 
 runs_without_reimbursement as (
@@ -166,7 +174,6 @@ runs_without_reimbursement as (
         aid_days_start,
         aid_days_end,
         0 as reimbursement_count,
-        cast(null as {{ dbt.type_string() }}) as reimbursement_ids,
         cast(null as {{ dbt.type_numeric() }}) as reimbursed_amount_eur,
         cast(null as date) as paid_date,
         cast(null as {{ dbt.type_numeric() }}) as amount_paid_after_as_of_date_eur,
@@ -174,7 +181,8 @@ runs_without_reimbursement as (
         cast(null as {{ dbt.type_string() }}) as paying_reimbursement_id,
         cast(null as {{ dbt.type_string() }}) as source_file,
         cast(null as {{ dbt.type_bigint() }}) as source_row_number,
-        cast(null as {{ dbt.type_string() }}) as counted_flow_codes
+        cast(null as {{ dbt.type_string() }}) as first_counted_flow_code,
+        0 as counted_flow_count
     from months_without_reimbursement
 ),
 
@@ -190,8 +198,7 @@ final as (
         case
             when decision_months.aid_days_start is null then 'NO_AID_DAYS'
             when counted_benefit_types.benefit_type is null then 'NEVER_COUNTED_BENEFIT_TYPE'
-            when decision_months.paid_date is not null and decision_months.counted_flow_codes is not null
-                then 'COUNTED'
+            when decision_months.paid_date is not null and decision_months.counted_flow_count > 0 then 'COUNTED'
             when decision_months.paid_date is not null then 'OUTSIDE_EVERY_EPISODE'
             when decision_months.first_positive_paid_after_as_of_date is not null then 'PAID_AFTER_AS_OF_DATE'
             else 'NOT_REIMBURSED'

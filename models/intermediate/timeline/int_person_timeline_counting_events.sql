@@ -72,7 +72,7 @@ decision_month_events as (
         case
             when reimbursement_count = 0
                 then 'no reimbursement recorded for ' || cast(month_count as {{ text }}) || ' month(s) of aid'
-            else 'reimbursement(s) ' || reimbursement_ids
+            else cast(reimbursement_count as {{ text }}) || ' reimbursement(s)'
                 || coalesce('; reimbursed by as_of_date, paid ' || cast(paid_date as {{ text }}), '')
                 || case
                     when amount_paid_after_as_of_date_eur <> 0
@@ -81,7 +81,12 @@ decision_month_events as (
                     else ''
                 end
         end
-        || coalesce('; counts for ' || counted_flow_codes, '') as event_detail,
+        || coalesce('; counts for ' || first_counted_flow_code, '')
+        || case
+            when counted_flow_count > 1
+                then ' and ' || cast(counted_flow_count - 1 as {{ text }}) || ' other flow(s)'
+            else ''
+        end as event_detail,
         case when source_file is not null then 'reimbursements' end as source,
         source_file,
         source_row_number

@@ -1,10 +1,11 @@
 -- The person timeline's events read straight from the staged records (issue 18), each
 -- with its landing file and row: every residence permit (what it qualifies for, or that
--- it is a population-register permit), every aid decision (its period and status), every
--- reimbursement (paid by as_of_date or after) and every quarantined person or permit row
--- that holds the person (RULES.md §7). Keyed by insz; fct_person_timeline publishes the
--- events with person_key only, and no personal data of the records (the permit's document
--- number, permit_id, stays in restricted models: its file and row lead to it).
+-- it is a population-register permit), every aid decision (its period and status) and
+-- every quarantined person or permit row that holds the person (RULES.md §7). The
+-- reimbursements are in their decision-months (int_person_timeline_counting_events).
+-- Keyed by insz; fct_person_timeline publishes the events with person_key only, and no
+-- personal data of the records (the permit's document number, permit_id, stays in
+-- restricted models: its file and row lead to it).
 -- A view: fct_person_timeline reads it once, a table would write every event twice.
 {{ config(materialized='view') }}
 {%- set text = dbt.type_string() %}
@@ -28,10 +29,6 @@ decisions as (
 
 aid_periods as (
     select * from {{ ref('int_decision_aid_periods') }}
-),
-
-reimbursements as (
-    select * from {{ ref('stg_pod_mi__reimbursements') }}
 ),
 
 unrepaired_rows as (
@@ -104,31 +101,6 @@ decision_events as (
     left join aid_periods on decisions.decision_id = aid_periods.decision_id
 ),
 
-reimbursement_events as (
-    select
-        reimbursements.insz,
-        'REIMBURSEMENT' as event_type,
-        reimbursements.paid_on as event_start,
-        reimbursements.paid_on as event_end,
-        decisions.benefit_type as event_code,
-        case
-            when reimbursements.paid_on <= {{ as_of_date_sql() }} then 'PAID_BY_AS_OF_DATE'
-            else 'PAID_AFTER_AS_OF_DATE'
-        end as event_status,
-        reimbursements.decision_id,
-        reimbursements.reimbursement_id,
-        decisions.ocmw_nis_code,
-        reimbursements.amount_eur,
-        reimbursements.paid_on,
-        'for the aid month of ' || cast(reimbursements.aid_month as {{ text }}) || ' of decision '
-        || reimbursements.decision_id as event_detail,
-        'reimbursements' as source,
-        reimbursements.source_file,
-        reimbursements.source_row_number
-    from reimbursements
-    inner join decisions on reimbursements.decision_id = decisions.decision_id
-),
-
 quarantined_record_events as (
     select
         insz,
@@ -158,12 +130,6 @@ final as (
             'event_status', 'decision_id', 'ocmw_nis_code', 'amount_eur', 'event_detail', 'source', 'source_file',
             'source_row_number']) }}
     from decision_events
-    union all
-    select
-        {{ timeline_event_select(['insz', 'event_type', 'event_start', 'event_end', 'event_code',
-            'event_status', 'decision_id', 'reimbursement_id', 'ocmw_nis_code', 'amount_eur', 'paid_on',
-            'event_detail', 'source', 'source_file', 'source_row_number']) }}
-    from reimbursement_events
     union all
     select
         {{ timeline_event_select(['insz', 'event_type', 'event_start', 'event_end', 'event_code',

@@ -38,52 +38,52 @@ events as (
     select * from decision_events
 ),
 
-ordered as (
+-- numbered per person (by insz: the same partition as person_key, shorter to sort) in time
+-- order, then keyed by person_key; left joins: an event without a person key or a known
+-- type fails the mart's not-null tests instead of vanishing
+numbered as (
     select
         events.*,
-        person_keys.person_key,
         event_types.event_lane,
-        event_types.sort_rank
-    -- left joins: an event without a person key or a known type fails the mart's not-null
-    -- tests instead of vanishing
+        row_number() over (
+            partition by events.insz
+            -- nulls placed explicitly: engines differ in where they put them
+            order by
+                events.event_start, event_types.sort_rank, events.flow_code nulls first,
+                events.episode_number nulls first, events.event_code nulls first,
+                events.decision_id nulls first, events.source_row_number nulls first,
+                events.event_end nulls last, events.event_status nulls first
+        ) as event_sequence
     from events
-    left join person_keys on events.insz = person_keys.insz
     left join event_types on events.event_type = event_types.event_type
 ),
 
 final as (
     select
-        person_key,
-        row_number() over (
-            partition by person_key
-            -- nulls placed explicitly: engines differ in where they put them
-            order by
-                event_start, sort_rank, flow_code nulls first, episode_number nulls first,
-                event_code nulls first, decision_id nulls first, reimbursement_id nulls first,
-                source nulls first, source_row_number nulls first, event_end nulls last,
-                event_status nulls first
-        ) as event_sequence,
-        event_type,
-        event_lane,
-        event_start,
-        event_end,
-        flow_code,
-        episode_number,
-        event_code,
-        event_status,
-        decision_id,
-        reimbursement_id,
-        ocmw_nis_code,
-        amount_eur,
-        paid_on,
-        counted_units,
-        counted_unit,
-        event_detail,
-        source,
-        source_file,
-        source_row_number,
+        person_keys.person_key,
+        numbered.event_sequence,
+        numbered.event_type,
+        numbered.event_lane,
+        numbered.event_start,
+        numbered.event_end,
+        numbered.flow_code,
+        numbered.episode_number,
+        numbered.event_code,
+        numbered.event_status,
+        numbered.decision_id,
+        numbered.reimbursement_id,
+        numbered.ocmw_nis_code,
+        numbered.amount_eur,
+        numbered.paid_on,
+        numbered.counted_units,
+        numbered.counted_unit,
+        numbered.event_detail,
+        numbered.source,
+        numbered.source_file,
+        numbered.source_row_number,
         {{ as_of_date_sql() }} as as_of_date
-    from ordered
+    from numbered
+    left join person_keys on numbered.insz = person_keys.insz
 )
 
 select * from final
