@@ -264,6 +264,9 @@ def test_person_below_the_threshold_shows_why_the_run_is_two_months(warehouse):
         (D("2017-01-01"), "COUNTED", 1), (D("2017-02-01"), "COUNTED", 1), (D("2017-03-01"), "NOT_REIMBURSED", 1),
         (D("2017-04-01"), "COUNTED", 1), (D("2017-05-01"), "PAID_AFTER_AS_OF_DATE", 1), (D("2017-06-01"), "COUNTED", 1),
     ]
+    may = events(warehouse, B, "DECISION_MONTH")[4]
+    assert "net 0.00 EUR paid by as_of_date: not reimbursed" in may["event_detail"]
+    assert "800.00 EUR paid after as_of_date" in may["event_detail"]
     runs = [(e["event_start"], e["event_end"], e["counted_units"]) for e in events(warehouse, B, "COUNTED_RUN")]
     assert runs == [(D("2017-01-01"), D("2017-02-28"), 2), (D("2017-04-01"), D("2017-04-30"), 1),
                     (D("2017-06-01"), D("2017-06-30"), 1)]

@@ -56,6 +56,8 @@ reimbursement_facts as (
         aid_month,
         count(*) as reimbursement_count,
         min(source_row_number) as first_source_row_number,
+        sum(case when paid_on <= {{ as_of_date_sql() }} then amount_eur else 0 end)
+            as net_amount_paid_by_as_of_date_eur,
         sum(case when paid_on > {{ as_of_date_sql() }} then amount_eur else 0 end)
             as amount_paid_after_as_of_date_eur,
         min(case when paid_on > {{ as_of_date_sql() }} and amount_eur > 0 then paid_on end)
@@ -142,6 +144,7 @@ months_with_reimbursement as (
         month_rows.reimbursement_count,
         reimbursed_months.net_amount_eur as reimbursed_amount_eur,
         reimbursed_months.paid_date,
+        month_rows.net_amount_paid_by_as_of_date_eur,
         month_rows.amount_paid_after_as_of_date_eur,
         month_rows.first_positive_paid_after_as_of_date,
         month_reimbursements.reimbursement_id as paying_reimbursement_id,
@@ -176,6 +179,7 @@ runs_without_reimbursement as (
         0 as reimbursement_count,
         cast(null as {{ dbt.type_numeric() }}) as reimbursed_amount_eur,
         cast(null as date) as paid_date,
+        cast(null as {{ dbt.type_numeric() }}) as net_amount_paid_by_as_of_date_eur,
         cast(null as {{ dbt.type_numeric() }}) as amount_paid_after_as_of_date_eur,
         cast(null as date) as first_positive_paid_after_as_of_date,
         cast(null as {{ dbt.type_string() }}) as paying_reimbursement_id,

@@ -73,7 +73,12 @@ decision_month_events as (
             when reimbursement_count = 0
                 then 'no reimbursement recorded for ' || cast(month_count as {{ text }}) || ' month(s) of aid'
             else cast(reimbursement_count as {{ text }}) || ' reimbursement(s)'
-                || coalesce('; reimbursed by as_of_date, paid ' || cast(paid_date as {{ text }}), '')
+                || case
+                    when paid_date is not null
+                        then '; reimbursed by as_of_date, paid ' || cast(paid_date as {{ text }})
+                    else '; net ' || cast(net_amount_paid_by_as_of_date_eur as {{ text }})
+                        || ' EUR paid by as_of_date: not reimbursed (RULES.md §3)'
+                end
                 || case
                     when amount_paid_after_as_of_date_eur <> 0
                         then '; ' || cast(amount_paid_after_as_of_date_eur as {{ text }})
