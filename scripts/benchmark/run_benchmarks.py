@@ -59,11 +59,12 @@ STEPS = ("floor", "parse", "run", "build")
 OPT_IN_STEPS = ("memory",)
 
 
-def timed(command: list[str], env: dict[str, str], label: str) -> dict:
-    """Run a command under /usr/bin/time -v; wall and CPU seconds, peak RSS in MB."""
+def timed(command: list[str], env: dict[str, str], label: str, cwd: Path = REPO) -> dict:
+    """Run a command under /usr/bin/time -v (in `cwd`, the project checked out); wall and
+    CPU seconds, peak RSS in MB."""
     load = os.getloadavg()[0]
     started = time.perf_counter()
-    result = subprocess.run(["/usr/bin/time", "-v", *command], cwd=REPO, env=env, capture_output=True, text=True)
+    result = subprocess.run(["/usr/bin/time", "-v", *command], cwd=cwd, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - started
     if result.returncode != 0:
         raise SystemExit(f"{label} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
