@@ -300,3 +300,24 @@ def test_a_session_without_the_salt_stops_the_run_naming_pgoptions(load_step):
     assert run.returncode != 0
     assert "DVZ_PERSON_KEY_SALT is not set: the postgres target" in run.stdout, run.stdout[-3000:]
     assert "scripts/engines/pg_options.py" in run.stdout, run.stdout[-3000:]
+
+
+def test_pgoptions_hand_any_salt_to_the_session_unchanged(monkeypatch):
+    """scripts/engines/pg_options.py escapes what libpq would split on or unescape: a salt
+    with spaces, a tab, backslashes, quotes and non-ASCII letters arrives byte for byte, and
+    the session hashes it as Python does."""
+    import hashlib
+
+    engines.skip_or_fail_without("postgres")
+    salt = "s3cr3t canary \\ \\\\x 'q' \"dq\"\t-c dvz.other=1 é€"
+    monkeypatch.setenv("PGOPTIONS", engines.pg_options.with_salt(salt, "-c application_name=dvz_salt_test"))
+    con = engines.pg_connect()
+    try:
+        with con.cursor() as cur:
+            cur.execute("select current_setting('dvz.person_key_salt', true), current_setting('application_name'), "
+                        "encode(sha256(convert_to(current_setting('dvz.person_key_salt', true) || '85073003328', "
+                        "'UTF8')), 'hex')")
+            assert cur.fetchone() == (salt, "dvz_salt_test",
+                                      hashlib.sha256((salt + "85073003328").encode("utf-8")).hexdigest())
+    finally:
+        con.close()
