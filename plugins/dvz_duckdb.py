@@ -28,7 +28,7 @@ Two jobs that dbt's Jinja and DuckDB's SQL cannot do on their own:
      (plugin config, dev target only) when that is unset or empty; unset otherwise;
    - `dvz_person_key_salt_source`: `environment`, `demo` or unset, which the on-run-start
      hook reads to say the demo salt is in use or to stop a target that has no salt
-     (macros/privacy/announce_person_key_salt.sql). The salt itself is never returned
+     (macros/privacy/person_key_salt.sql). The salt itself is never returned
      to Jinja.
 """
 

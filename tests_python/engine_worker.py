@@ -9,6 +9,9 @@ target and log paths and the landing rows change between jobs. What dbt fixes at
 time stays fixed in a worker, so the jobs are arranged around it:
 - the landing folder: each job's files are copied into the worker's own folder
   (DVZ_LANDING_DIR) and, on PostgreSQL, loaded into the worker's database;
+- the salt: Spark's driver JVM reads DVZ_PERSON_KEY_SALT from the environment it was
+  started with (ADR 0009), so every job of a Spark worker must use the worker's salt; a
+  PostgreSQL job's salt goes to PGOPTIONS before its connections open;
 - the database: a relation's database is fixed at parse, so a PostgreSQL worker builds
   every job into its one database (dbt replaces every relation each build); Spark has
   one warehouse folder per worker (DVZ_SPARK_DIR).
@@ -39,6 +42,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "scripts"))
 
 import engines  # noqa: E402
+import pg_options  # noqa: E402 - scripts/engines, on the path through engines
 
 
 def _failed_nodes(result) -> list[str]:
@@ -74,6 +78,7 @@ def run(spec: dict) -> None:
     if not parsed.success:
         raise RuntimeError(f"dbt parse failed in the {engine} worker: {parsed.exception}")
     manifest = parsed.result
+    worker_salt = os.environ["DVZ_PERSON_KEY_SALT"]
     for job in spec["jobs"]:
         workdir = Path(job["workdir"])
         workdir.mkdir(parents=True, exist_ok=True)
@@ -81,6 +86,11 @@ def run(spec: dict) -> None:
         started = time.monotonic()
         try:
             os.environ.update(job.get("env", {}))
+            if engine == "spark" and os.environ["DVZ_PERSON_KEY_SALT"] != worker_salt:
+                raise RuntimeError("a Spark worker's jobs must use the worker's salt: the driver JVM reads "
+                                   "DVZ_PERSON_KEY_SALT once, when it starts (engines.run_worker_jobs salt)")
+            if engine == "postgres":
+                os.environ["PGOPTIONS"] = pg_options.with_salt(os.environ["DVZ_PERSON_KEY_SALT"])
             _stage_landing(job, landing_dir)
             # The job's export folder is its delivery ledger (RULES.md §8a): a job may bring
             # ledger files of earlier months in it.

@@ -12,6 +12,10 @@ drives them:
   landing files where the engine needs a step for it (PostgreSQL's load script), `dbt()`
   runs dbt, `rows()` reads a built table.
 
+The person_key salt goes where each engine's session reads it (ADR 0009): DVZ_PERSON_KEY_SALT
+for DuckDB's plugin and Spark's driver JVM, PGOPTIONS (scripts/engines/pg_options.py) for
+PostgreSQL.
+
 Spark tables are read from the Parquet files Spark wrote under the work folder (with
 DuckDB): the session's in-memory catalog ends with the dbt process, the files stay.
 
@@ -38,6 +42,9 @@ from pathlib import Path
 from typing import Any, Iterable
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT / "scripts" / "engines"))
+
+import pg_options  # noqa: E402 - scripts/engines/pg_options.py
 ENGINES = ("duckdb", "postgres", "spark")
 TARGETS = {"duckdb": "dev", "postgres": "postgres", "spark": "spark"}
 
@@ -171,6 +178,8 @@ class EngineBuild:
             env.setdefault("DVZ_DUCKDB_MEMORY_LIMIT", "2GB")
         elif self.engine == "postgres":
             env["DVZ_PG_DATABASE"] = self.database
+            # The salt reaches every session through libpq (ADR 0009), as the README says.
+            env["PGOPTIONS"] = pg_options.with_salt(self.salt, os.environ.get("PGOPTIONS", ""))
         else:
             env["DVZ_SPARK_DIR"] = str(self.spark_dir)
             env.setdefault("DVZ_SPARK_CATALOG", "in-memory")

@@ -12,6 +12,10 @@ Load step: scripts/load_landing_postgres.py numbers CSV rows as DuckDB does (quo
 breaks, doubled quotes, extra columns, upper-case headers), and the run stops with a
 message naming the file when a file is missing, when the loaded tables do not match the
 run's folder or format, or when a value cannot be read as its type.
+
+The salt (ADR 0009): it reaches every session through libpq's PGOPTIONS, never as SQL
+text, so no file of the cross-engine build and nothing in its database holds it, and the
+published person_key is sha256(salt || insz); a session without it stops the run.
 """
 
 from __future__ import annotations
@@ -239,3 +243,81 @@ def test_an_unreadable_value_stops_the_run_naming_file_column_row_and_value(load
     assert run.returncode != 0
     for word in ("persons.csv", "column birth_date,", "row 2", "1990-02-30"):
         assert word in run.stdout, run.stdout[-3000:]
+
+
+# ------------------------------------------------------------------ the salt (ADR 0009)
+
+
+def files_holding(folder: Path, secret: str, skip: tuple[str, ...] = ()) -> list[str]:
+    """Every file under `folder` (but those named in `skip`) whose bytes hold `secret`, as
+    UTF-8 or as UTF-16, relative to `folder`."""
+    needles = [secret.encode("utf-8"), secret.encode("utf-16-le")]
+    return sorted(str(path.relative_to(folder)) for path in folder.rglob("*")
+                  if path.is_file() and path.name not in skip
+                  and any(needle in path.read_bytes() for needle in needles))
+
+
+def test_the_salt_never_touches_disk_and_keys_are_salted_hashes(pg_build):
+    """The cross-engine build (every seed, model, data test and unit test; its salt comes
+    through PGOPTIONS, engines.EngineBuild): no file it wrote (dbt.log, the parse cache,
+    manifest, compiled and run SQL, the load step's log) and no text value or setting in
+    its database holds the salt, the SQL reads the session setting, and every person_key
+    is sha256(salt || insz), so the session's salt was the one hashed."""
+    import hashlib
+
+    salt = pg_build.salt
+    assert (pg_build.workdir / "logs" / "dbt.log").exists()
+    assert (pg_build.workdir / "target" / "partial_parse.msgpack").exists()
+    assert files_holding(pg_build.workdir, salt) == []
+    compiled = next((pg_build.workdir / "target" / "compiled").rglob("fct_transfer_eligibility.sql"))
+    assert "current_setting('dvz.person_key_salt', true)" in compiled.read_text(encoding="utf-8")
+    rows = pg_build.rows("marts.fct_transfer_eligibility", ["insz", "person_key"])
+    assert rows and all(key == hashlib.sha256((salt + insz).encode("utf-8")).hexdigest() for insz, key in rows)
+    con = engines.pg_connect(pg_build.database)
+    try:
+        with con.cursor() as cur:
+            cur.execute("""
+                select table_schema, table_name, column_name from information_schema.columns
+                where table_catalog = current_database() and data_type in ('text', 'character varying')
+                    and table_schema not in ('pg_catalog', 'information_schema')""")
+            holding = []
+            for schema, table, column in cur.fetchall():
+                cur.execute(f'select count(*) from "{schema}"."{table}" where strpos("{column}", %s) > 0', [salt])
+                if cur.fetchone()[0]:
+                    holding.append(f"{schema}.{table}.{column}")
+            assert holding == []
+            cur.execute("select count(*) from pg_db_role_setting where array_to_string(setconfig, ' ') like %s",
+                        [f"%{salt}%"])
+            assert cur.fetchone()[0] == 0
+    finally:
+        con.close()
+
+
+def test_a_session_without_the_salt_stops_the_run_naming_pgoptions(load_step):
+    """DVZ_PERSON_KEY_SALT alone does not reach PostgreSQL: without the PGOPTIONS setting
+    the on-run-start hook stops the run before any node, saying how to pass it."""
+    run = load_step.dbt(["seed", "--select", "ref_code_lists", "--vars", RUN_VARS], PGOPTIONS="")
+    assert run.returncode != 0
+    assert "DVZ_PERSON_KEY_SALT is not set: the postgres target" in run.stdout, run.stdout[-3000:]
+    assert "scripts/engines/pg_options.py" in run.stdout, run.stdout[-3000:]
+
+
+def test_pgoptions_hand_any_salt_to_the_session_unchanged(monkeypatch):
+    """scripts/engines/pg_options.py escapes what libpq would split on or unescape: a salt
+    with spaces, a tab, backslashes, quotes and non-ASCII letters arrives byte for byte, and
+    the session hashes it as Python does."""
+    import hashlib
+
+    engines.skip_or_fail_without("postgres")
+    salt = "s3cr3t canary \\ \\\\x 'q' \"dq\"\t-c dvz.other=1 é€"
+    monkeypatch.setenv("PGOPTIONS", engines.pg_options.with_salt(salt, "-c application_name=dvz_salt_test"))
+    con = engines.pg_connect()
+    try:
+        with con.cursor() as cur:
+            cur.execute("select current_setting('dvz.person_key_salt', true), current_setting('application_name'), "
+                        "encode(sha256(convert_to(current_setting('dvz.person_key_salt', true) || '85073003328', "
+                        "'UTF8')), 'hex')")
+            assert cur.fetchone() == (salt, "dvz_salt_test",
+                                      hashlib.sha256((salt + "85073003328").encode("utf-8")).hexdigest())
+    finally:
+        con.close()

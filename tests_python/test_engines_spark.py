@@ -6,16 +6,22 @@ spark_attach_landing_file. Both builds run in the session's Spark workers (spark
   any model runs;
 - a value that cannot be read as its type (`1990-02-30`, a date that does not exist,
   which Spark's lenient cast would otherwise turn into null) stops the run naming the
-  file, the column, the 1-based row and the value.
+  file, the column, the 1-based row and the value;
+- the salt (ADR 0009) never touches disk: no file of any Spark build of the session (the
+  workers' parse, every job's target/ and logs/, the Spark warehouse, the console output)
+  holds it, and the cross-engine build's person_key is sha256(salt || insz) (the driver
+  JVM reads DVZ_PERSON_KEY_SALT from its environment; the SQL names only the variable).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+from pathlib import Path
 
 import pytest
 
-from engine_fixtures import CROSS_ENGINE_AS_OF
+from engine_fixtures import CROSS_ENGINE_AS_OF, CROSS_ENGINE_COMPARED, CROSS_ENGINE_SALT
 
 PERSONS_HEADER = "insz,birth_date,nationality_code,belgian_since,recorded_at"
 OTHER_HEADERS = {
@@ -26,8 +32,12 @@ OTHER_HEADERS = {
 }
 
 
+_BATCH: dict[str, Path] = {}
+
+
 def spark_jobs(request, base):
     """The two builds, run with the session's other Spark builds (spark_batch)."""
+    _BATCH["base"] = base
     base = base / "landing_checks"
     base.mkdir()
     jobs = []
@@ -72,3 +82,24 @@ def test_an_unreadable_value_stops_the_run_naming_file_column_row_and_value(spar
     logs = json.dumps(outcome["message"])
     for word in ("persons.csv", "column birth_date,", "row 2", "1990-02-30"):
         assert word in logs, outcome["message"][-3000:]
+
+
+def test_the_salt_never_touches_disk(spark_outcomes):
+    """Every file under the session's Spark batch folder (but worker.json, the test's own
+    job list, which names each job's salt) is free of the salt, UTF-8 or UTF-16."""
+    base = _BATCH["base"]
+    assert list(base.rglob("dbt.log")) and list(base.rglob("partial_parse.msgpack"))
+    needles = [CROSS_ENGINE_SALT.encode("utf-8"), CROSS_ENGINE_SALT.encode("utf-16-le")]
+    holding = sorted(str(path.relative_to(base)) for path in base.rglob("*")
+                     if path.is_file() and path.name != "worker.json"
+                     and any(needle in path.read_bytes() for needle in needles))
+    assert holding == []
+    compiled = list(base.rglob("compiled/**/fct_transfer_eligibility.sql"))
+    for path in compiled:
+        assert "reflect('java.lang.System', 'getenv', 'DVZ_PERSON_KEY_SALT')" in path.read_text(encoding="utf-8")
+    if "cross_engine" in spark_outcomes:  # collected with test_engines_cross.py
+        assert compiled and spark_outcomes["cross_engine"]["ok"], spark_outcomes["cross_engine"]["message"][-3000:]
+        columns = list(CROSS_ENGINE_COMPARED["marts.fct_transfer_eligibility"])
+        rows = [dict(zip(columns, row)) for row in spark_outcomes["cross_engine"]["rows"]["marts.fct_transfer_eligibility"]]
+        assert rows and all(row["person_key"] == hashlib.sha256((CROSS_ENGINE_SALT + row["insz"]).encode("utf-8"))
+                            .hexdigest() for row in rows)

@@ -12,7 +12,7 @@
         {%- do share_var(share) -%}
     {%- endfor -%}
     {%- if execute -%}
-        {#- at execution only: the salt is never read while dbt parses (ADR 0009) -#}
+        {#- at execution only: both query the database (the salt itself never reaches Jinja, ADR 0009) -#}
         {%- do announce_person_key_salt() -%}
         {%- do check_landing_files() -%}
     {%- endif -%}
