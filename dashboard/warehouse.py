@@ -231,3 +231,36 @@ def suppress_table(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 def ordered(values: pd.Series) -> pd.Categorical:
     """Labels as an ordered categorical in their current order, so charts keep it."""
     return pd.Categorical(values, categories=list(dict.fromkeys(values)), ordered=True)
+
+
+# --- Threshold pipeline bands ------------------------------------------------------------
+
+_BAND = re.compile(r"(below|at_least)_([0-9]+(?:_[0-9]+)?)_pct")
+
+
+def band_texts(labels) -> dict[str, str]:
+    """The progress bands of fct_threshold_progress in order (below the lower share, each
+    `at_least` share upwards, `threshold_met`) with their text: `below_50_pct` -> "below
+    50 %", `at_least_50_pct` -> "50–75 %" when `at_least_75_pct` is the next band. The
+    labels are derived from the share vars in the warehouse (macro share_band_label), so
+    the page reads them from the data instead of naming the default shares."""
+    parsed, others = [], []
+    for label in dict.fromkeys(labels):
+        match = _BAND.fullmatch(str(label))
+        if match:
+            parsed.append((match.group(1) == "at_least", float(match.group(2).replace("_", ".")), label))
+        elif label != "threshold_met":
+            others.append(label)
+    parsed.sort()
+    texts = {}
+    for position, (is_at_least, percent, label) in enumerate(parsed):
+        shown = f"{percent:g}"
+        if not is_at_least:
+            texts[label] = f"below {shown} %"
+            continue
+        upper = parsed[position + 1][1] if position + 1 < len(parsed) else 100
+        texts[label] = f"{shown}–{upper:g} %"
+    texts.update({label: label for label in others})
+    if "threshold_met" in set(labels):
+        texts["threshold_met"] = "threshold met"
+    return texts
