@@ -16,14 +16,13 @@ tag, the grant and the dashboard's allowlist follow from it:
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from dbt_compile import REPO_ROOT, dbt_env
+from dbt_compile import REPO_ROOT, copy_project, dbt_env
 
 DASHBOARD_DIR = REPO_ROOT / "dashboard"
 if str(DASHBOARD_DIR) not in sys.path:
@@ -31,7 +30,6 @@ if str(DASHBOARD_DIR) not in sys.path:
 
 import warehouse  # noqa: E402  (dashboard/warehouse.py, found through the path above)
 
-PROJECT_FILES = ["dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests", "docs/blocks", "plugins"]
 AUDIENCES = {"dashboard": "bi_reader", "restricted": "transfer_officer"}
 PROBES = {"dashboard": "models/marts/dashboard/fct_audience_probe.sql",
           "restricted": "models/reporting/restricted/rpt_audience_probe.sql"}
@@ -41,14 +39,7 @@ PROBES = {"dashboard": "models/marts/dashboard/fct_audience_probe.sql",
 def manifest(tmp_path_factory) -> dict:
     """The manifest of a copy of the project with one probe model dropped in each audience
     folder (a SQL file, nothing else), parsed for the PostgreSQL target."""
-    project = tmp_path_factory.mktemp("audience_project")
-    for name in PROJECT_FILES:
-        source, target = REPO_ROOT / name, project / name
-        if source.is_dir():
-            shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
+    project = copy_project(tmp_path_factory.mktemp("audience_project"))
     for path in PROBES.values():
         (project / path).write_text("select 1 as probe_value\n")
     result = subprocess.run(
