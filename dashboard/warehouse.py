@@ -6,10 +6,12 @@ in (`os.replace`) while the dashboard runs, and readers never block a writer for
 than one query. Results are cached briefly, keyed by the file's identity (inode, size,
 modification time), so a swapped-in build is read on the next page load.
 
-Only the dashboard marts in `ALLOWED_RELATIONS` may be named: the restricted models
-(`fct_transfer_eligibility`, `rpt_quarantined_rows`, `dim_person_keys`, anything in
-`staging` or `intermediate`) carry the insz and are never read here (RULES.md §8). `check_sql` refuses
-any other relation before DuckDB sees the query.
+Only the dashboard marts may be named (`allowed_relations`): the models tagged `dashboard` in
+dbt's manifest, which are the models of the `dashboard/` folders (dbt_project.yml declares
+the audience by folder, issue 17). The restricted models (`restricted/` folders: they carry
+the insz) and anything in `staging` or `intermediate` are never read here (RULES.md §8).
+`check_sql` refuses any other relation before DuckDB sees the query; without a readable
+manifest it refuses every query.
 
 A missing file, a file locked by a writer, a missing table or an unreadable file becomes
 a `WarehouseUnavailable` that `read_or_stop` shows as a message, never a traceback.
@@ -18,6 +20,8 @@ a `WarehouseUnavailable` that `read_or_stop` shows as a message, never a traceba
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 import os
 import re
 from dataclasses import dataclass
@@ -31,25 +35,11 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_PATH = "warehouse/dvz.duckdb"
 CACHE_SECONDS = 60
 
-# The only relations the dashboard may read: aggregates and pseudonymised marts.
-ALLOWED_RELATIONS = frozenset({
-    "marts.fct_monthly_transfers",
-    "marts.fct_transfer_counted_units",
-    "marts.fct_person_flow_regions",
-    "marts.fct_threshold_progress",
-    "marts.fct_person_timeline",
-    "marts.fct_transfer_decision_trace",
-    "marts.fct_monthly_deliveries",
-    "marts.fct_person_status_summary",
-    "marts.fct_deferred_flow_impact",
-    "marts.fct_threshold_pipeline",
-    "marts.fct_landing_quality_over_time",
-    "marts.rpt_landing_reconciliation",
-    "marts.fct_person_benefit_durations",
-    "marts.fct_person_transfer_status",
-    "marts.dim_flows",
-    "marts.dim_ocmw",
-})
+# The only relations the dashboard may read are the models tagged `dashboard` in dbt's
+# manifest (DVZ_DBT_MANIFEST, default target/manifest.json: `bash scripts/run.sh` writes it),
+# i.e. the models of the dashboard/ folders; never a model also tagged restricted.
+DEFAULT_MANIFEST = "target/manifest.json"
+AUDIENCE_TAG = "dashboard"
 
 # Small-cell suppression: person counts from 1 to min_cell() - 1 are shown as "<5"
 # (DVZ_DASHBOARD_MIN_CELL, default 5; 0 turns it off), in tables and, as labelled grey
@@ -89,6 +79,38 @@ def database_path() -> Path:
     return path if path.is_absolute() else REPO_ROOT / path
 
 
+def manifest_path() -> Path:
+    """DVZ_DBT_MANIFEST (default manifest.json in DBT_TARGET_PATH or target/, where run.sh's
+    dbt writes it); a relative path is taken from the repository root."""
+    target_path = os.environ.get("DBT_TARGET_PATH")
+    path = Path(os.environ.get("DVZ_DBT_MANIFEST") or (f"{target_path}/manifest.json" if target_path
+                                                      else DEFAULT_MANIFEST))
+    return path if path.is_absolute() else REPO_ROOT / path
+
+
+@functools.lru_cache(maxsize=8)
+def _dashboard_relations(path: str, stamp: tuple) -> frozenset[str]:
+    # `stamp` is only part of the cache key: a manifest written again is read again.
+    nodes = json.loads(Path(path).read_text(encoding="utf-8"))["nodes"].values()
+    return frozenset(
+        f"{node['schema']}.{node.get('alias') or node['name']}".lower() for node in nodes
+        if node["resource_type"] == "model" and AUDIENCE_TAG in node["tags"] and "restricted" not in node["tags"])
+
+
+def allowed_relations() -> frozenset[str]:
+    """`schema.table` of every model tagged `dashboard` in dbt's manifest."""
+    path = manifest_path()
+    try:
+        return _dashboard_relations(str(path), _file_stamp(path))
+    except FileNotFoundError:
+        raise WarehouseUnavailable(
+            "missing", f"No dbt manifest at `{path}`, so no mart is known to be a dashboard mart: "
+            "build with `bash scripts/run.sh` (it writes the manifest), or set DVZ_DBT_MANIFEST.") from None
+    except (OSError, ValueError, KeyError) as error:
+        raise WarehouseUnavailable(
+            "unreadable", f"The dbt manifest `{path}` cannot be read ({error}): no query is allowed.") from None
+
+
 def referenced_relations(sql: str) -> set[str]:
     """The relations a query reads (after `from` / `join`), lower-cased, CTE names left out."""
     ctes = {name.lower() for name in _CTE_NAME.findall(sql)}
@@ -106,7 +128,7 @@ def check_sql(sql: str) -> None:
     statement = sql.strip().rstrip(";")
     if ";" in statement or not re.match(r"(select|with)\b", statement, re.IGNORECASE):
         raise UnsafeQuery("dashboard queries are single select statements")
-    refused = sorted(referenced_relations(statement) - ALLOWED_RELATIONS)
+    refused = sorted(referenced_relations(statement) - allowed_relations())
     if refused:
         raise UnsafeQuery(f"dashboard queries may not read {', '.join(refused)}")
 
@@ -231,3 +253,36 @@ def suppress_table(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 def ordered(values: pd.Series) -> pd.Categorical:
     """Labels as an ordered categorical in their current order, so charts keep it."""
     return pd.Categorical(values, categories=list(dict.fromkeys(values)), ordered=True)
+
+
+# --- Threshold pipeline bands ------------------------------------------------------------
+
+_BAND = re.compile(r"(below|at_least)_([0-9]+(?:_[0-9]+)?)_pct")
+
+
+def band_texts(labels) -> dict[str, str]:
+    """The progress bands of fct_threshold_progress in order (below the lower share, each
+    `at_least` share upwards, `threshold_met`) with their text: `below_50_pct` -> "below
+    50 %", `at_least_50_pct` -> "50–75 %" when `at_least_75_pct` is the next band. The
+    labels are derived from the share vars in the warehouse (macro share_band_label), so
+    the page reads them from the data instead of naming the default shares."""
+    parsed, others = [], []
+    for label in dict.fromkeys(labels):
+        match = _BAND.fullmatch(str(label))
+        if match:
+            parsed.append((match.group(1) == "at_least", float(match.group(2).replace("_", ".")), label))
+        elif label != "threshold_met":
+            others.append(label)
+    parsed.sort()
+    texts = {}
+    for position, (is_at_least, percent, label) in enumerate(parsed):
+        shown = f"{percent:g}"
+        if not is_at_least:
+            texts[label] = f"below {shown} %"
+            continue
+        upper = parsed[position + 1][1] if position + 1 < len(parsed) else 100
+        texts[label] = f"{shown}–{upper:g} %"
+    texts.update({label: label for label in others})
+    if "threshold_met" in set(labels):
+        texts["threshold_met"] = "threshold met"
+    return texts

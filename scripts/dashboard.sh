@@ -3,7 +3,9 @@
 # at DVZ_DUCKDB_PATH (default warehouse/dvz.duckdb), read-only, on
 # http://DVZ_DASHBOARD_ADDRESS:DVZ_DASHBOARD_PORT (default 127.0.0.1:8501). Build the
 # warehouse first with scripts/run.sh; rebuilding while the dashboard runs is safe (run.sh
-# swaps the new file in). Extra arguments go to `streamlit run`.
+# swaps the new file in). The marts it may read are the models tagged dashboard in dbt's
+# manifest (DVZ_DBT_MANIFEST, default target/manifest.json, which run.sh writes). Extra
+# arguments go to `streamlit run`.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/_setup.sh" requirements.txt
 

@@ -41,3 +41,21 @@ def compile_inline(sql: str, dbt_vars: dict | None = None) -> str:
     if result.returncode != 0:
         raise RuntimeError(f"dbt compile failed:\n{result.stdout}\n{result.stderr}")
     return result.stdout.strip()
+
+
+PROJECT_PARTS = ["dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests", "docs/blocks", "plugins"]
+
+
+def copy_project(target: Path, extra: tuple[str, ...] = ()) -> Path:
+    """A copy of the dbt project (PROJECT_PARTS and `extra` files or folders) in `target`,
+    for tests that add a file and parse or build the copy."""
+    import shutil  # noqa: PLC0415 - only the copying tests need it
+
+    for name in [*PROJECT_PARTS, *extra]:
+        source, copy = REPO_ROOT / name, target / name
+        if source.is_dir():
+            shutil.copytree(source, copy, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, copy)
+    return target

@@ -23,29 +23,34 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard_fixture import AS_OF, DASHBOARD_DIR, LEDGER_KEYS, dashboard_warehouse, query, query_params, shown_count
+from dashboard_fixture import (AS_OF, DASHBOARD_DIR, LEDGER_KEYS, dashboard_manifest, dashboard_warehouse, query,
+                               query_params, shown_count)
 
 import warehouse  # noqa: E402  (dashboard/warehouse.py; dashboard_fixture puts it on the path)
 
 APP = str(DASHBOARD_DIR / "app.py")
 PAGES = ["views/transfers.py", "views/delivery.py", "views/exclusions.py", "views/deferred.py",
          "views/durations.py", "views/quality.py", "views/person.py"]
-# The marts the dashboard may read (issue #4), written out again: widening
-# warehouse.ALLOWED_RELATIONS must fail here.
-DASHBOARD_MARTS = {
-    "marts.fct_monthly_transfers", "marts.fct_monthly_deliveries", "marts.fct_person_status_summary",
-    "marts.fct_deferred_flow_impact",
-    "marts.fct_threshold_pipeline", "marts.fct_landing_quality_over_time",
-    "marts.rpt_landing_reconciliation", "marts.fct_person_benefit_durations",
-    "marts.fct_person_transfer_status", "marts.dim_flows", "marts.dim_ocmw",
-    "marts.fct_transfer_counted_units", "marts.fct_person_flow_regions", "marts.fct_threshold_progress",
-    "marts.fct_person_timeline", "marts.fct_transfer_decision_trace",
-}
-
-
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
     return dashboard_warehouse(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def dashboard_marts(built) -> set[str]:
+    """The marts the dashboard may read (issue #4), found here from the build's manifest by
+    folder (models/*/dashboard/, dbt_project.yml's audience rule; issue 17), independently
+    of the dashboard code, which reads the tag."""
+    nodes = json.loads(dashboard_manifest(built).read_text())["nodes"].values()
+    return {f"{node['schema']}.{node['name']}" for node in nodes
+            if node["resource_type"] == "model" and "/dashboard/" in node["original_file_path"]}
+
+
+@pytest.fixture(autouse=True)
+def manifest(built, monkeypatch) -> Path:
+    """Every test reads the allowlist from the manifest of the test warehouse's build."""
+    monkeypatch.setenv("DVZ_DBT_MANIFEST", str(dashboard_manifest(built)))
+    return dashboard_manifest(built)
 
 
 @pytest.fixture
@@ -210,11 +215,15 @@ def test_quality_page_reconciles_and_counts_quarantined_rows(served):
 
 # --- Only the dashboard marts are read -----------------------------------------------------
 
-def test_the_allow_list_is_the_dashboard_marts_and_none_carries_insz(served):
-    assert warehouse.ALLOWED_RELATIONS == DASHBOARD_MARTS
+def test_the_allow_list_is_the_dashboard_marts_and_none_carries_insz(served, dashboard_marts):
+    assert warehouse.allowed_relations() == dashboard_marts
+    assert {"marts.fct_monthly_transfers", "marts.fct_person_transfer_status", "marts.rpt_landing_reconciliation",
+            "marts.fct_person_timeline"} <= dashboard_marts
+    assert not dashboard_marts & {"marts.fct_transfer_eligibility", "marts.dim_person_keys",
+                                  "marts.rpt_quarantined_rows"}
     columns = query(served, """
         select table_schema || '.' || table_name, column_name from information_schema.columns""")
-    for relation in DASHBOARD_MARTS:
+    for relation in dashboard_marts:
         names = {column for table_name, column in columns if table_name == relation}
         assert names, f"{relation} missing from the warehouse"
         assert not names & {"insz", "birth_date", "business_key"}, relation
@@ -227,19 +236,25 @@ def _sql_literals(source: Path) -> list[str]:
             and re.match(r"\s*(select|with)\b", node.value, re.IGNORECASE)]
 
 
-def test_the_dashboard_source_names_only_allowed_marts():
+def test_without_a_manifest_no_query_is_allowed(tmp_path, monkeypatch):
+    monkeypatch.setenv("DVZ_DBT_MANIFEST", str(tmp_path / "missing.json"))
+    with pytest.raises(warehouse.WarehouseUnavailable, match="No dbt manifest"):
+        warehouse.check_sql("select * from marts.dim_flows")
+
+
+def test_the_dashboard_source_names_only_allowed_marts(dashboard_marts):
     sources = sorted(DASHBOARD_DIR.rglob("*.py"))
     named = {match.lower() for source in sources
              for match in re.findall(r"\b(?:marts|staging|intermediate)\.[a-z_]+", source.read_text())}
-    assert named and named <= DASHBOARD_MARTS, named - DASHBOARD_MARTS
+    assert named and named <= dashboard_marts, named - dashboard_marts
     queries = [sql for source in sources for sql in _sql_literals(source)]
     assert len(queries) >= 10
     for sql in queries:
         warehouse.check_sql(sql.replace("{measure}", "aid_days"))
-        assert warehouse.referenced_relations(sql) <= DASHBOARD_MARTS, sql
+        assert warehouse.referenced_relations(sql) <= dashboard_marts, sql
 
 
-def test_every_query_the_pages_run_reads_only_allowed_marts(served, monkeypatch):
+def test_every_query_the_pages_run_reads_only_allowed_marts(served, dashboard_marts, monkeypatch):
     executed: list[str] = []
     real_connect = duckdb.connect
 
@@ -263,7 +278,7 @@ def test_every_query_the_pages_run_reads_only_allowed_marts(served, monkeypatch)
         run_page(page)
     assert len(executed) >= 10
     for sql in executed:
-        assert warehouse.referenced_relations(sql) <= DASHBOARD_MARTS, sql
+        assert warehouse.referenced_relations(sql) <= dashboard_marts, sql
 
 
 @pytest.mark.parametrize("sql", [

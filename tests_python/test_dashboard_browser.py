@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard_fixture import dashboard_warehouse, query, shown_count
+from dashboard_fixture import dashboard_manifest, dashboard_warehouse, query, shown_count
 
 import screenshots  # noqa: E402  (dashboard/screenshots.py; dashboard_fixture puts it on the path)
 
@@ -38,8 +38,12 @@ def browser_ready() -> None:
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory) -> Path:
-    return dashboard_warehouse(tmp_path_factory)
+def built(tmp_path_factory):
+    """The test warehouse; the served dashboard reads its allowlist from that build's manifest."""
+    database = dashboard_warehouse(tmp_path_factory)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DVZ_DBT_MANIFEST", str(dashboard_manifest(database)))
+        yield database
 
 
 def _metrics(page) -> dict[str, str]:

@@ -1,6 +1,10 @@
-"""The project's generic test `columns_are_never_null` (macros/generic_tests) on rows made
-here: it returns one row per listed column that holds a null, with the number of null rows,
-and nothing when every listed column holds a value. A dbt test fails on any returned row."""
+"""The project's generic tests (macros/generic_tests) on rows made here. A dbt test fails on
+any returned row.
+
+- `columns_are_never_null` returns one row per listed column that holds a null, with the
+  number of null rows, and nothing when every listed column holds a value;
+- `relationships_where` returns one row per code of the column missing from the parent's
+  rows that match `to_condition` (the code list read from its seed), nulls passing."""
 
 from __future__ import annotations
 
@@ -20,3 +24,30 @@ def _failures(columns: list[str]) -> list[tuple]:
 def test_only_the_columns_with_nulls_are_named_with_their_null_rows():
     # a always holds a value: not named; b has one null row, c two.
     assert _failures(["a", "b", "c"]) == [("b", 1), ("c", 2)]
+
+
+CODE_LISTS = ("(select * from (values ('register', 'POPULATION'), ('register', 'WAITING'), "
+              "('decision_status', 'GRANTED')) as t(code_list, code))")
+
+
+def _codes_missing(values: list[str | None], to_condition: str | None) -> list[tuple]:
+    rows = ", ".join("(null)" if value is None else f"('{value}')" for value in values)
+    model = f"(select * from (values {rows}) as t(register))"
+    sql = compile_inline(
+        "{{ test_relationships_where(model=" + repr(model) + ", column_name='register', to="
+        + repr(CODE_LISTS) + ", field='code', to_condition=" + repr(to_condition) + ") }}")
+    return sorted(duckdb.sql(sql).fetchall())
+
+
+def test_codes_of_the_filtered_list_pass_and_nulls_pass():
+    assert _codes_missing(["POPULATION", "WAITING", "POPULATION", None], "code_list = 'register'") == []
+
+
+def test_a_code_of_another_list_or_of_none_fails_with_its_rows():
+    # GRANTED is a code of the seed, but of another list; FOREIGNERS of no list at all.
+    assert _codes_missing(["POPULATION", "GRANTED", "FOREIGNERS", "FOREIGNERS"], "code_list = 'register'") == [
+        ("FOREIGNERS", 2), ("GRANTED", 1)]
+
+
+def test_without_a_condition_every_row_of_the_parent_is_the_list():
+    assert _codes_missing(["GRANTED", "WAITING", "FOREIGNERS"], None) == [("FOREIGNERS", 1)]

@@ -162,7 +162,7 @@ def test_privacy_guard_fails_a_dashboard_mart_that_carries_insz(build, landing, 
         else:
             project.mkdir(exist_ok=True)
             shutil.copy(source, project / part)
-    probe = project / "models" / "marts" / "bi" / "fct_privacy_probe.sql"
+    probe = project / "models" / "marts" / "dashboard" / "fct_privacy_probe.sql"
     probe.write_text("select insz, flow_code from {{ ref('int_transfer_eligibility_statuses') }}\n")
     shutil.copy(build["database"], tmp_path / "warehouse.duckdb")
     result = _dbt(["run", "--select", "fct_privacy_probe", "--vars", json.dumps({"as_of_date": AS_OF})],

@@ -43,12 +43,9 @@ REASONS = {
     "NOT_REIMBURSED": "no such aid day reimbursed",
     "THRESHOLD_NOT_MET": "reimbursed counted aid, but below the flow's threshold",
 }
-BANDS = {
-    "below_50_pct": "below 50 %",
-    "at_least_50_pct": "50–75 %",
-    "at_least_75_pct": "75–100 %",
-    "threshold_met": "threshold met",
-}
+# The bands' labels follow the share vars of the build (fct_threshold_progress): read them
+# from the warehouse, every band of it, so a filter never shifts a band's colour.
+BANDS_SQL = "select distinct progress_band from marts.fct_threshold_progress"
 BAND_COLOURS = ["#c6dbef", "#6baed6", "#2171b5", "#08306b"]
 DAY_MEANING = "first aid day"
 
@@ -81,7 +78,7 @@ st.dataframe(wh.suppress_table(table, ["persons"]), hide_index=True)
 
 st.subheader("How close persons are to their flow's threshold")
 st.caption("Per flow and criterion: persons by their longest counted duration in one residence "
-           "episode, as a share of the threshold. Persons at 50 % or 75 % may be reported later.")
+           "episode, as a share of the threshold. Persons close to it may be reported later.")
 progress_persons_sql, progress_persons_params = selection.person_condition("progress.person_key")
 threshold_flows = [flow for flow in selection.flows if flow != filters.NO_FLOW]
 pipeline = wh.read_or_stop(PIPELINE_SQL.format(persons=progress_persons_sql, days=days_sql),
@@ -89,11 +86,12 @@ pipeline = wh.read_or_stop(PIPELINE_SQL.format(persons=progress_persons_sql, day
 if pipeline.empty:
     st.info("No person of this selection has counted aid in a flow with a threshold.")
     st.stop()
+BANDS = wh.band_texts([*wh.read_or_stop(BANDS_SQL)["progress_band"], "threshold_met"])
 pipeline["band"] = pipeline["progress_band"].map(BANDS).fillna(pipeline["progress_band"])
 pipeline["threshold"] = (pipeline["threshold_value"].astype(str) + " "
                          + pipeline["threshold_unit"] + "(s)")
 charts.bar_chart(pipeline, x="flow_code", y="persons", color="band", color_order=list(BANDS.values()),
-                 colours=BAND_COLOURS, x_label="flow", y_label="persons",
+                 colours=BAND_COLOURS[-len(BANDS):], x_label="flow", y_label="persons",
                  empty="No person of this selection has counted aid in a flow with a threshold.")
 wide = (pipeline.pivot_table(index=["flow_code", "criterion_code", "threshold"], columns="band",
                              values="persons", aggfunc="sum", fill_value=0)

@@ -1,6 +1,6 @@
 -- The threshold pipeline for dashboards: persons per flow, threshold criterion and
--- progress band (fct_threshold_progress), so a dashboard shows who is at 50 % or 75 %
--- of their flow's threshold without reading person-level rows.
+-- progress band (fct_threshold_progress), so a dashboard shows who is at the lower or upper
+-- share (by default 50 % and 75 %) of their flow's threshold without reading person-level rows.
 with
 
 progress as (

@@ -2,7 +2,9 @@
 -- (RULES.md §5): the best residence episode's counted units in the counting mode that
 -- applies (longest run of consecutive units, or all units of the episode when
 -- cumulative) as a share of the threshold, and the pipeline band it falls in. The band
--- limits are the vars threshold_pipeline_lower_share and threshold_pipeline_upper_share.
+-- limits are the vars threshold_pipeline_lower_share and threshold_pipeline_upper_share,
+-- and the band labels are derived from them (share_band_label: 0.75 -> at_least_75_pct),
+-- so a changed share never leaves a label naming the old one.
 -- Reports facts about counted aid, never a recommendation (RULES.md §8).
 with
 
@@ -53,10 +55,10 @@ final as (
         case
             when is_threshold_met then 'threshold_met'
             when counted_units >= {{ share_var('threshold_pipeline_upper_share') }} * threshold_value
-                then 'at_least_75_pct'
+                then {{ string_literal(share_band_label('at_least', 'threshold_pipeline_upper_share')) }}
             when counted_units >= {{ share_var('threshold_pipeline_lower_share') }} * threshold_value
-                then 'at_least_50_pct'
-            else 'below_50_pct'
+                then {{ string_literal(share_band_label('at_least', 'threshold_pipeline_lower_share')) }}
+            else {{ string_literal(share_band_label('below', 'threshold_pipeline_lower_share')) }}
         end as progress_band,
         {{ as_of_date_sql() }} as as_of_date
     from best_episode
