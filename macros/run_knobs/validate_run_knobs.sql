@@ -12,9 +12,10 @@
         {%- do share_var(share) -%}
     {%- endfor -%}
     {%- if execute -%}
-        {#- at execution only: both query the database (the salt itself never reaches Jinja, ADR 0009) -#}
+        {#- at execution only: these query the database (the salt itself never reaches Jinja, ADR 0009) -#}
         {%- do announce_person_key_salt() -%}
         {%- do check_landing_files() -%}
+        {%- do check_enabled_deferred_flows() -%}
     {%- endif -%}
     {{- return('select 1') -}}
 {% endmacro %}

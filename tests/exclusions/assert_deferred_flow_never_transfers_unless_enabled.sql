@@ -1,5 +1,6 @@
--- RULES.md §7.4: a deferred flow (D1-D3, not working yet for technical reasons) never
--- yields TRANSFER unless it is listed in the enabled_deferred_flows var.
+-- RULES.md §7.4: a deferred flow (flow_status deferred in seed rule_flows, not working yet
+-- for technical reasons) never yields TRANSFER unless it is listed in the
+-- enabled_deferred_flows var.
 select
     eligibility.insz,
     eligibility.flow_code,
