@@ -54,7 +54,7 @@ def overview() -> None:
     fifth.metric("Persons held", wh.fmt_count(persons_in("HELD_DATA_QUALITY")),
                  help="Held for data quality until their records are corrected.")
     sixth.metric("Persons deferred", wh.fmt_count(persons_in("DEFERRED_TECHNICAL")),
-                 help="Only in flows deferred for technical reasons (D1–D3).")
+                 help="Only in flows deferred for technical reasons (flow_status deferred in the rule catalogue).")
 
     st.subheader("Persons by final status")
     total = int(persons.sum())

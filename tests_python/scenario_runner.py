@@ -74,13 +74,20 @@ ELIGIBILITY_INT_COLUMNS = ("counted_days", "counted_months")
 ELIGIBILITY_NULLABLE = ("episode_end", "counted_days", "counted_months")
 PERSON_STATUS_COLUMNS = ("insz", "final_status", "exclusion_reason")
 
-FLOW_CODES = ("C1", "C2", "C3", "C4", "D1", "D2", "D3")
-DEFERRED_FLOW_CODES = ("D1", "D2", "D3")
-DAY_FLOWS = ("C1", "C2")
-CRITERION_CODES = (
-    "LEEFLOON_90_DAYS", "LEEFLOON_AFTER_ANNEX19_AID", "SOCIAL_ASSISTANCE_4_MONTHS",
-    "ANNEX19_SOCIAL_ASSISTANCE", "REUNIFICATION_APPLICANT_AID",
-)
+
+
+def _rule_rows(seed: str) -> list[dict[str, str]]:
+    """The rows of a rule catalogue seed (seeds/rules/<seed>.csv): the flow and criterion
+    codes a scenario may name are the catalogue's, never a pasted list (issue 17)."""
+    with (REPO_ROOT / "seeds" / "rules" / f"{seed}.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+_FLOWS = _rule_rows("rule_flows")
+FLOW_CODES = tuple(sorted({row["flow_code"] for row in _FLOWS}))
+DEFERRED_FLOW_CODES = tuple(sorted({row["flow_code"] for row in _FLOWS if row["flow_status"] == "deferred"}))
+DAY_FLOWS = tuple(sorted({row["flow_code"] for row in _FLOWS if row["counted_unit"] == "day"}))
+CRITERION_CODES = tuple(dict.fromkeys(row["criterion_code"] for row in _rule_rows("rule_flow_criteria")))
 TRANSFER_STATUSES = (
     "TRANSFER", "DEFERRED_TECHNICAL", "HELD_DATA_QUALITY", "EXCLUDED_BELGIAN",
     "EXCLUDED_POPULATION_REGISTER",

@@ -317,14 +317,24 @@ def test_the_trace_quotes_the_d4_catalogue_row_and_the_c1_row_in_force(late):
 
 
 def test_the_dashboard_lists_d4(late, monkeypatch):
+    """The Flows filter (dashboard/filters.py, from marts.dim_flows) offers D4, and the
+    deferred-flow page shows it, enabled in this run."""
     if str(DASHBOARD_DIR) not in sys.path:
         sys.path.insert(0, str(DASHBOARD_DIR))
     import filters  # noqa: PLC0415 - dashboard/filters.py: the Flows filter's own query
+    from streamlit.testing.v1 import AppTest  # noqa: PLC0415 - only this test runs a page
 
-    flows = _query(late, filters.FLOWS_SQL)
-    assert ("D4", "Family members of third-country students") in flows
-    deferred = _query(late, "select flow_code, is_enabled_in_run from marts.fct_deferred_flow_impact order by 1")
-    assert ("D4", True) in deferred
+    assert ("D4", "Family members of third-country students") in _query(late, filters.FLOWS_SQL)
+    monkeypatch.setenv("DVZ_DUCKDB_PATH", str(late / "warehouse.duckdb"))
+    monkeypatch.setenv("DVZ_DBT_MANIFEST", str(late / "target" / "manifest.json"))
+    app = AppTest.from_file(str(DASHBOARD_DIR / "app.py"), default_timeout=60)
+    app.run()
+    app.switch_page("views/deferred.py").run()
+    assert not app.exception, [error.value for error in app.exception]
+    assert "D4: persons newly transferred" in {metric.label for metric in app.metric}
+    assert any("D1, D2, D3, D4 are authorised" in caption.value for caption in app.caption)
+    (d4,) = [row for row in app.dataframe[0].value.to_dict("records") if row["flow_code"] == "D4"]
+    assert d4["is_enabled_in_run"] == "yes"
 
 
 def test_the_exclusion_tests_ran_on_the_d4_rows(late):

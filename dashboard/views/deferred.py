@@ -1,4 +1,4 @@
-"""What enabling each deferred flow (D1–D3) would change."""
+"""What enabling each deferred flow of the rule catalogue (today D1–D3) would change."""
 
 from __future__ import annotations
 
@@ -19,14 +19,16 @@ CHART_SERIES = {"persons_with_deferred_rows": "Persons with deferred rows",
                 "persons_newly_transferred": "Persons newly transferred"}
 
 st.title("Deferred-flow impact")
-st.caption("Flows D1–D3 are authorised but deferred for technical reasons: their eligibility "
-           "rows are kept as DEFERRED_TECHNICAL and not reported. This page shows what enabling "
-           "each one alone would add (`--vars '{enabled_deferred_flows: [D1]}'`).")
-
 impact = wh.read_or_stop(IMPACT_SQL)
 if impact.empty:
     st.info("No deferred flow in the rule catalogue.")
     st.stop()
+
+# The deferred flows are the catalogue's (seed rule_flows, issue 17), never a pasted list.
+flow_codes = list(impact["flow_code"])
+st.caption(f"Flows {', '.join(flow_codes)} are authorised but deferred for technical reasons: their eligibility "
+           "rows are kept as DEFERRED_TECHNICAL and not reported. This page shows what enabling "
+           f"each one alone would add (`--vars '{{enabled_deferred_flows: [{flow_codes[0]}]}}'`).")
 
 columns = st.columns(len(impact))
 for column, row in zip(columns, impact.itertuples()):
