@@ -11,6 +11,12 @@ A copy of the project changes only files under `seeds/`:
   row starts on 2026-01-01. The row in force on as_of_date applies to the whole
   evaluation (RULES.md §4), so aid of 2025 is judged by 60 days as of 2026-06-30.
 
+The copy changes 8 files, all under seeds/rules/: the six rule CSVs (rule_flows,
+rule_flow_document_types, rule_flow_residence_grounds, rule_flow_benefit_types,
+rule_flow_criteria, rule_authorised_categories), plus the flow's doc block
+(rule_flow_d4.md, beside its rows: `seeds` is a docs path) and its reference in
+_rules__seeds.yml. Before issue 17 a new flow touched about twenty files outside seeds/.
+
 Two small builds of the copy on a hand-written landing set (as_of 2026-06-30 with D4
 enabled; as_of 2025-12-31 without) check the outcome worked out by hand from RULES.md
 (module docstring of each person below), the decision trace, the dashboard's flow list,
@@ -298,22 +304,25 @@ def test_before_2026_c1_still_needs_90_days_and_d4_is_deferred(early):
         "D4_POP": ("EXCLUDED", "POPULATION_REGISTER"), "C1": ("EXCLUDED", "THRESHOLD_NOT_MET")}
     # The trace shows why: the 90-day row in force, 70 counted days.
     assert _query(early, """
-        select threshold_value, is_criterion_met, longest_run_counted_days
+        select threshold_value, is_criterion_met, longest_run_counted_days, cast(criterion_valid_from as varchar)
         from marts.fct_transfer_decision_trace
-        where flow_code = 'C1' and criterion_code = 'LEEFLOON_90_DAYS'""") == [(90, False, 70)]
+        where flow_code = 'C1' and criterion_code = 'LEEFLOON_90_DAYS'""") == [(90, False, 70, "2014-05-08")]
 
 
 def test_the_trace_quotes_the_d4_catalogue_row_and_the_c1_row_in_force(late):
     d4 = _query(late, """
         select distinct flow_status, is_flow_applied, threshold_value, threshold_unit,
-               cast(catalogue_valid_from as varchar), legal_reference, note_quote_nl, note_quote_en
+               cast(catalogue_valid_from as varchar), cast(criterion_valid_from as varchar), legal_reference,
+               note_quote_nl, note_quote_en
         from marts.fct_transfer_decision_trace where flow_code = 'D4'""")
-    assert d4 == [("deferred", True, 4, "month", D4_VALID_FROM, TEST_LEGAL_REFERENCE, TEST_QUOTE_NL, TEST_QUOTE_EN)]
+    assert d4 == [("deferred", True, 4, "month", D4_VALID_FROM, D4_VALID_FROM, TEST_LEGAL_REFERENCE, TEST_QUOTE_NL,
+                   TEST_QUOTE_EN)]
     c1 = _query(late, """
-        select threshold_value, is_criterion_met, cast(criterion_met_on as varchar), note_quote_en
+        select threshold_value, is_criterion_met, cast(criterion_met_on as varchar), note_quote_en,
+               cast(criterion_valid_from as varchar), cast(catalogue_valid_from as varchar)
         from marts.fct_transfer_decision_trace
         where flow_code = 'C1' and criterion_code = 'LEEFLOON_90_DAYS'""")
-    assert c1 == [(60, True, "2025-10-30", TEST_C1_QUOTE_EN)]
+    assert c1 == [(60, True, "2025-10-30", TEST_C1_QUOTE_EN, "2026-01-01", "2014-05-08")]
 
 
 def test_the_dashboard_lists_d4(late, monkeypatch):

@@ -55,6 +55,7 @@ final as (
         exclusion_note_quote_nl,
         exclusion_note_quote_en,
         catalogue_valid_from,
+        criterion_valid_from,
         legal_reference,
         note_quote_nl,
         note_quote_en,
