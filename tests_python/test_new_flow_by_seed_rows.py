@@ -19,7 +19,7 @@ _rules__seeds.yml. Before issue 17 a new flow touched about twenty files outside
 
 Two small builds of the copy on a hand-written landing set (as_of 2026-06-30 with D4
 enabled; as_of 2025-12-31 without) check the outcome worked out by hand from RULES.md
-(module docstring of each person below), the decision trace, the dashboard's flow list,
+(the comment above PERSONS), the decision trace, the dashboard's flow list,
 the docs, and that the exclusion tests of RULES.md §7 ran and passed on the D4 rows.
 """
 
