@@ -1,12 +1,14 @@
 """Spark only: bad landing files stop the run with the message DuckDB gives
 (CONTRACT.md §1-2, ADR 0006), read in place by spark__check_landing_files and
-spark_attach_landing_file. Both builds run in the session's Spark workers (spark_batch).
+spark_attach_landing_file. The three builds run in the session's Spark workers (spark_batch).
 
 - a missing file and a file without a contract column are named in one message before
   any model runs;
 - a value that cannot be read as its type (`1990-02-30`, a date that does not exist,
   which Spark's lenient cast would otherwise turn into null) stops the run naming the
   file, the column, the 1-based row and the value;
+- an `enabled_deferred_flows` code that is no deferred flow of the catalogue stops the
+  run at start naming the catalogue's deferred flows, read from the seed file;
 - the salt (ADR 0009) never touches disk: no file of any Spark build of the session (the
   workers' parse, every job's target/ and logs/, the Spark warehouse, the console output)
   holds it, and the cross-engine build's person_key is sha256(salt || insz) (the driver
@@ -60,6 +62,16 @@ def spark_jobs(request, base):
     jobs.append(dict(name="check_bad_value", landing=str(bad_value), landing_format="csv", workdir=str(base / "job2"),
                      vars={"landing_format": "csv", "as_of_date": CROSS_ENGINE_AS_OF},
                      select=["base_national_register__persons"], read={}))
+
+    headers_only = base / "headers_only"
+    headers_only.mkdir()
+    (headers_only / "persons.csv").write_text(PERSONS_HEADER + "\n", encoding="utf-8")
+    for source, header in OTHER_HEADERS.items():
+        (headers_only / f"{source}.csv").write_text(header + "\n", encoding="utf-8")
+    jobs.append(dict(name="check_unknown_deferred_flow", landing=str(headers_only), landing_format="csv",
+                     workdir=str(base / "job3"),
+                     vars={"landing_format": "csv", "as_of_date": CROSS_ENGINE_AS_OF, "enabled_deferred_flows": ["D9"]},
+                     select=["ref_code_lists"], read={}))
     return jobs
 
 
@@ -82,6 +94,17 @@ def test_an_unreadable_value_stops_the_run_naming_file_column_row_and_value(spar
     logs = json.dumps(outcome["message"])
     for word in ("persons.csv", "column birth_date,", "row 2", "1990-02-30"):
         assert word in logs, outcome["message"][-3000:]
+
+
+def test_an_unknown_deferred_flow_stops_the_run_naming_the_catalogues_deferred_flows(spark_outcomes):
+    """enabled_deferred_flows is checked against the seed file rule_flows.csv at run start
+    on Spark too (spark__catalogue_deferred_flow_codes): D9 is no deferred flow of the
+    catalogue, whose deferred flows are D1, D2 and D3."""
+    outcome = spark_outcomes["check_unknown_deferred_flow"]
+    assert not outcome["ok"]
+    message = outcome["message"]
+    assert "Invalid var enabled_deferred_flows: unknown flow code 'D9'" in message, message[-3000:]
+    assert "Accepted: a list of D1, D2, D3" in message, message[-3000:]
 
 
 def test_the_salt_never_touches_disk(spark_outcomes):

@@ -36,3 +36,18 @@
         ~ ", header = true, all_varchar = true) where trim(flow_status) = 'deferred' order by 1") -%}
     {{ return(rows.columns[0].values() | list) }}
 {% endmacro %}
+
+{#- Spark (session method: the driver runs where the project is): the seed file through a
+    temporary CSV view, quoted fields and doubled quotes as the seed loader reads them. -#}
+{% macro spark__catalogue_deferred_flow_codes() %}
+    {%- set seeds = graph.nodes.values() | selectattr('resource_type', 'equalto', 'seed')
+        | selectattr('name', 'equalto', 'rule_flows') | list -%}
+    {%- set path = seeds[0].root_path ~ '/' ~ seeds[0].original_file_path -%}
+    {%- do run_query(
+        "create or replace temporary view dvz_rule_flows_file using csv options (path "
+        ~ string_literal(path) ~ ", header 'true', escape '\"', multiLine 'true')") -%}
+    {%- set rows = run_query(
+        "select distinct upper(trim(flow_code)) as flow_code from dvz_rule_flows_file"
+        ~ " where trim(flow_status) = 'deferred' order by 1") -%}
+    {{ return(rows.columns[0].values() | list) }}
+{% endmacro %}
