@@ -146,6 +146,9 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import landing_contract  # noqa: E402
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 REFERENCE_DIR = REPO_ROOT / "seeds" / "reference"
 
@@ -158,30 +161,13 @@ EXTRACT_LAG_DAYS = 45  # the files are extracted this many days after as_of
 # ---------------------------------------------------------------------------------
 # Contract (CONTRACT.md §2)
 # ---------------------------------------------------------------------------------
-SOURCES = ("persons", "residence_permits", "aid_decisions", "reimbursements")
+# The landing files and their columns in contract order, from the one declaration
+# (scripts/landing_contract.py reads the sources YAML), each with its Parquet type.
+SOURCES = landing_contract.SOURCES
 _TXT, _DATE, _TS, _AMT = pa.string(), pa.date32(), pa.timestamp("us"), pa.decimal128(10, 2)
-COLUMNS = {
-    "persons": [
-        ("insz", _TXT), ("birth_date", _DATE), ("nationality_code", _TXT),
-        ("belgian_since", _DATE), ("recorded_at", _TS),
-    ],
-    "residence_permits": [
-        ("permit_id", _TXT), ("insz", _TXT), ("document_type", _TXT),
-        ("residence_ground", _TXT), ("register", _TXT), ("valid_from", _DATE),
-        ("valid_to", _DATE), ("recorded_at", _TS),
-    ],
-    "aid_decisions": [
-        ("decision_id", _TXT), ("ocmw_nis_code", _TXT), ("insz", _TXT),
-        ("legal_scheme", _TXT), ("aid_form", _TXT), ("period_start", _DATE),
-        ("period_end", _DATE), ("monthly_amount_eur", _AMT), ("decision_date", _DATE),
-        ("status", _TXT), ("recorded_at", _TS),
-    ],
-    "reimbursements": [
-        ("reimbursement_id", _TXT), ("decision_id", _TXT), ("insz", _TXT),
-        ("aid_month", _DATE), ("amount_eur", _AMT), ("paid_on", _DATE),
-        ("recorded_at", _TS),
-    ],
-}
+_ARROW_TYPES = {"text": _TXT, "date": _DATE, "timestamp": _TS, "amount": _AMT}
+COLUMNS = {s: [(column.name, _ARROW_TYPES[column.contract_type]) for column in columns]
+           for s, columns in landing_contract.LANDING_COLUMNS.items()}
 SCHEMAS = {s: pa.schema(cols) for s, cols in COLUMNS.items()}
 # Internal schema: the contract plus a flag "write this recorded_at with a T in the CSV".
 INTERNAL = {s: SCHEMAS[s].append(pa.field("_t", pa.bool_())) for s in SOURCES}

@@ -45,7 +45,9 @@ from pathlib import Path
 import psycopg2
 from psycopg2 import sql
 
-SOURCES = ("persons", "residence_permits", "aid_decisions", "reimbursements")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from landing_contract import SOURCES  # noqa: E402  (the landing files, CONTRACT.md §2)
+
 PARQUET_BATCH_ROWS = 200_000
 # The ledger files' columns and PostgreSQL types, as the warehouse writes them
 # (macros/export/dvz_delivery_files.sql).

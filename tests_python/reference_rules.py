@@ -24,7 +24,11 @@ import csv
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+import landing_contract  # noqa: E402
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -94,29 +98,13 @@ CODE_LISTS = {
     "status": {"GRANTED", "WITHDRAWN"},
 }
 
-# CONTRACT.md §2: columns (type, nullable) per source, in contract order.
+# CONTRACT.md §2: columns (kind, nullable) per source, in contract order, and each source's
+# business key, from the one declaration (scripts/landing_contract.py reads the sources YAML).
 TEXT, CODE, KEY, INSZ, DATE, TS, AMOUNT, MONTH = (
     "text", "code", "key", "insz", "date", "timestamp", "amount", "month")
-SOURCES = {
-    "persons": [
-        ("insz", INSZ, False), ("birth_date", DATE, True), ("nationality_code", CODE, False),
-        ("belgian_since", DATE, True), ("recorded_at", TS, False)],
-    "residence_permits": [
-        ("permit_id", KEY, False), ("insz", INSZ, False), ("document_type", CODE, False),
-        ("residence_ground", CODE, False), ("register", CODE, False),
-        ("valid_from", DATE, False), ("valid_to", DATE, True), ("recorded_at", TS, False)],
-    "aid_decisions": [
-        ("decision_id", KEY, False), ("ocmw_nis_code", CODE, False), ("insz", INSZ, False),
-        ("legal_scheme", CODE, False), ("aid_form", CODE, False), ("period_start", DATE, False),
-        ("period_end", DATE, True), ("monthly_amount_eur", AMOUNT, True),
-        ("decision_date", DATE, True), ("status", CODE, False), ("recorded_at", TS, False)],
-    "reimbursements": [
-        ("reimbursement_id", KEY, False), ("decision_id", KEY, False), ("insz", INSZ, False),
-        ("aid_month", MONTH, False), ("amount_eur", AMOUNT, False), ("paid_on", DATE, False),
-        ("recorded_at", TS, False)],
-}
-BUSINESS_KEY = {"persons": "insz", "residence_permits": "permit_id",
-                "aid_decisions": "decision_id", "reimbursements": "reimbursement_id"}
+SOURCES = {source: [(column.name, column.kind, column.nullable) for column in columns]
+           for source, columns in landing_contract.LANDING_COLUMNS.items()}
+BUSINESS_KEY = dict(landing_contract.BUSINESS_KEYS)
 
 ELIGIBILITY_COLUMNS = ("insz", "flow_code", "criterion_code", "episode_start", "episode_end",
                        "criterion_met_on", "transfer_due_on", "transfer_status",

@@ -36,7 +36,9 @@ import time
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-SOURCES = ("persons", "residence_permits", "aid_decisions", "reimbursements")
+sys.path.insert(0, str(REPO_ROOT / "scripts"))
+from landing_contract import SOURCES  # noqa: E402  (the landing files, CONTRACT.md §2)
+
 PERSON_KEY_SALT = "robustness-salt"
 
 # Seeds, models, the singular tests (the exclusion rules of RULES.md §3, §6, §7 among

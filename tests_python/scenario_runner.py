@@ -36,26 +36,16 @@ from typing import Any, Iterable
 
 import yaml
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+import landing_contract  # noqa: E402
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SCENARIO_DIR = REPO_ROOT / "tests" / "scenarios"
 PERSON_KEY_SALT = "scenario-suite-salt"
 
-# CONTRACT.md §2, in contract order (this is also the CSV header order).
-LANDING_COLUMNS: dict[str, tuple[str, ...]] = {
-    "persons": ("insz", "birth_date", "nationality_code", "belgian_since", "recorded_at"),
-    "residence_permits": (
-        "permit_id", "insz", "document_type", "residence_ground", "register",
-        "valid_from", "valid_to", "recorded_at",
-    ),
-    "aid_decisions": (
-        "decision_id", "ocmw_nis_code", "insz", "legal_scheme", "aid_form", "period_start",
-        "period_end", "monthly_amount_eur", "decision_date", "status", "recorded_at",
-    ),
-    "reimbursements": (
-        "reimbursement_id", "decision_id", "insz", "aid_month", "amount_eur", "paid_on",
-        "recorded_at",
-    ),
-}
+# CONTRACT.md §2, in contract order (this is also the CSV header order): the one
+# declaration, read by scripts/landing_contract.py.
+LANDING_COLUMNS: dict[str, tuple[str, ...]] = landing_contract.COLUMN_NAMES
 # Business keys and references to them: local to a scenario, prefixed by the runner.
 ID_COLUMNS = ("permit_id", "decision_id", "reimbursement_id")
 # Columns whose YAML value must be a string when not null: an unquoted 01001 or 85073003328

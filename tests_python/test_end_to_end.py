@@ -17,13 +17,13 @@ import duckdb
 import pytest
 
 from dbt_compile import REPO_ROOT, dbt_env
-from scenario_runner import DEFERRED_FLOW_CODES
+from scenario_runner import DEFERRED_FLOW_CODES, LANDING_COLUMNS
 
 from build_fixtures import AS_OF, PERSONS, _dbt  # noqa: F401  (fixtures: conftest.py)
 
 
 def _copy_landing(source_dir: Path, target_dir: Path, landing_format: str,
-                  sources=("persons", "residence_permits", "aid_decisions", "reimbursements")) -> Path:
+                  sources=tuple(LANDING_COLUMNS)) -> Path:
     target_dir.mkdir()
     for source in sources:
         name = f"{source}.{landing_format}"

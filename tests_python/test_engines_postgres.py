@@ -30,6 +30,9 @@ from pathlib import Path
 import pytest
 
 import engines
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+import landing_contract  # noqa: E402
 from engine_fixtures import CROSS_ENGINE_AS_OF
 
 ROLE_PASSWORDS = {
@@ -121,13 +124,7 @@ def test_neither_role_reads_unpublished_relations(pg_build, published):
 # same vars in every run: dbt then parses the project once and re-reads only what changed.
 
 RUN_VARS = json.dumps({"landing_format": "csv", "as_of_date": CROSS_ENGINE_AS_OF})
-HEADERS = {
-    "persons": "insz,birth_date,nationality_code,belgian_since,recorded_at",
-    "residence_permits": "permit_id,insz,document_type,residence_ground,register,valid_from,valid_to,recorded_at",
-    "aid_decisions": "decision_id,ocmw_nis_code,insz,legal_scheme,aid_form,period_start,period_end,"
-                     "monthly_amount_eur,decision_date,status,recorded_at",
-    "reimbursements": "reimbursement_id,decision_id,insz,aid_month,amount_eur,paid_on,recorded_at",
-}
+HEADERS = {source: ",".join(columns) for source, columns in landing_contract.COLUMN_NAMES.items()}
 
 
 @pytest.fixture(scope="module")

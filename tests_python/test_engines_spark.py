@@ -19,19 +19,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from pathlib import Path
 
 import pytest
 
 from engine_fixtures import CROSS_ENGINE_AS_OF, CROSS_ENGINE_COMPARED, CROSS_ENGINE_SALT
 
-PERSONS_HEADER = "insz,birth_date,nationality_code,belgian_since,recorded_at"
-OTHER_HEADERS = {
-    "residence_permits": "permit_id,insz,document_type,residence_ground,register,valid_from,valid_to,recorded_at",
-    "aid_decisions": "decision_id,ocmw_nis_code,insz,legal_scheme,aid_form,period_start,period_end,"
-                     "monthly_amount_eur,decision_date,status,recorded_at",
-    "reimbursements": "reimbursement_id,decision_id,insz,aid_month,amount_eur,paid_on,recorded_at",
-}
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+import landing_contract  # noqa: E402
+
+HEADERS = {source: ",".join(columns) for source, columns in landing_contract.COLUMN_NAMES.items()}
+PERSONS_HEADER = HEADERS["persons"]
+OTHER_HEADERS = {source: header for source, header in HEADERS.items() if source != "persons"}
 
 
 _BATCH: dict[str, Path] = {}

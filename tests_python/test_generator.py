@@ -32,17 +32,12 @@ gen = importlib.util.module_from_spec(_spec)
 sys.modules["generate_landing"] = gen
 _spec.loader.exec_module(gen)
 
-# CONTRACT.md §2, written out again on purpose (not imported from the generator).
-CONTRACT_COLUMNS = {
-    "persons": ["insz", "birth_date", "nationality_code", "belgian_since", "recorded_at"],
-    "residence_permits": ["permit_id", "insz", "document_type", "residence_ground", "register",
-                          "valid_from", "valid_to", "recorded_at"],
-    "aid_decisions": ["decision_id", "ocmw_nis_code", "insz", "legal_scheme", "aid_form",
-                      "period_start", "period_end", "monthly_amount_eur", "decision_date",
-                      "status", "recorded_at"],
-    "reimbursements": ["reimbursement_id", "decision_id", "insz", "aid_month", "amount_eur",
-                       "paid_on", "recorded_at"],
-}
+# CONTRACT.md §2, from the one declaration (the sources YAML, read by
+# scripts/landing_contract.py), not from the generator's own copy of it.
+sys.path.insert(0, str(REPO / "scripts"))
+import landing_contract  # noqa: E402
+
+CONTRACT_COLUMNS = {source: list(columns) for source, columns in landing_contract.COLUMN_NAMES.items()}
 PARQUET_TYPES = {"date": pa.date32(), "ts": pa.timestamp("us"), "amt": pa.decimal128(10, 2), "txt": pa.string()}
 REASONS_RULES = ["MISSING_KEY", "INVALID_INSZ", "MISSING_VALUE", "UNKNOWN_CODE", "END_BEFORE_START",
                  "IMPOSSIBLE_SCHEME_FORM", "CONFLICTING_VERSIONS", "UNKNOWN_PERSON",
@@ -226,9 +221,8 @@ CODES = {
     "aid_form": ["INTEGRATION_INCOME", "FINANCIAL_AID", "MEDICAL_AID", "ART60_EMPLOYMENT", "OTHER_EMPLOYMENT"],
     "status": ["GRANTED", "WITHDRAWN"],
 }
-NULLABLE = {"birth_date", "belgian_since", "valid_to", "period_end", "monthly_amount_eur", "decision_date"}
-KEYS = {"persons": "insz", "residence_permits": "permit_id", "aid_decisions": "decision_id",
-        "reimbursements": "reimbursement_id"}
+NULLABLE = landing_contract.NULLABLE_COLUMNS
+KEYS = landing_contract.BUSINESS_KEYS
 
 
 def _normalised_select(source: str) -> str:

@@ -45,16 +45,11 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from append_landing_day import append_day  # noqa: E402
 
+sys.path.insert(0, str(REPO / "scripts"))
+from landing_contract import COLUMN_NAMES  # noqa: E402
+
 AS_OF = "2026-06-30"
-FLOOR_COLUMNS = {
-    "persons": ["insz", "birth_date", "nationality_code", "belgian_since", "recorded_at"],
-    "residence_permits": ["permit_id", "insz", "document_type", "residence_ground", "register", "valid_from",
-                          "valid_to", "recorded_at"],
-    "aid_decisions": ["decision_id", "ocmw_nis_code", "insz", "legal_scheme", "aid_form", "period_start",
-                      "period_end", "monthly_amount_eur", "decision_date", "status", "recorded_at"],
-    "reimbursements": ["reimbursement_id", "decision_id", "insz", "aid_month", "amount_eur", "paid_on",
-                       "recorded_at"],
-}
+FLOOR_COLUMNS = {source: list(columns) for source, columns in COLUMN_NAMES.items()}
 STEPS = ("floor", "parse", "run", "build")
 OPT_IN_STEPS = ("memory",)
 
