@@ -116,6 +116,9 @@ def test_csv_landing_gives_the_same_placements(adversarial_landing, parquet_buil
         ({"counting_mode": "rolling"}, ["counting_mode", "rolling", "consecutive, cumulative"]),
         # the accepted codes are the deferred flows of seed rule_flows, read by the hook
         ({"enabled_deferred_flows": ["D1", "D9"]}, ["enabled_deferred_flows", "D9", ", ".join(DEFERRED_FLOW_CODES)]),
+        # two bands of one name (fct_threshold_progress names its bands after the shares)
+        ({"threshold_pipeline_lower_share": 0.75, "threshold_pipeline_upper_share": 0.75},
+         ["threshold_pipeline_lower_share (0.75)", "threshold_pipeline_upper_share (0.75)", "must be below"]),
     ],
 )
 def test_a_bad_run_knob_stops_the_run_naming_it(adversarial_landing, tmp_path, dbt_vars, expected_words):
