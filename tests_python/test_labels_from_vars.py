@@ -27,8 +27,8 @@ def test_a_band_label_names_its_share_in_per_cent():
     sql = ("{{ share_band_label('at_least', 'threshold_pipeline_upper_share') }} "
            "{{ share_band_label('below', 'threshold_pipeline_lower_share') }}")
     assert compile_inline(sql) == "at_least_75_pct below_50_pct"  # the defaults
-    assert compile_inline(sql, {"threshold_pipeline_upper_share": 0.07, "threshold_pipeline_lower_share": 0.125}) \
-        == "at_least_7_pct below_12_5_pct"
+    assert compile_inline(sql, {"threshold_pipeline_upper_share": 0.125, "threshold_pipeline_lower_share": 0.07}) \
+        == "at_least_12_5_pct below_7_pct"
 
 
 @pytest.fixture(scope="module")
