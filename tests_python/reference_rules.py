@@ -262,7 +262,7 @@ def _parse(value, kind, source, column, row_number):
 # §2: validation, versions, quarantine
 # ---------------------------------------------------------------------------------
 def _row_defect(source: str, row: dict, as_of: dt.date, catalogue: Catalogue):
-    """The first row-level quarantine reason that applies, or None."""
+    """RULES.md §2: the first row-level quarantine reason that applies, or None."""
     if row[BUSINESS_KEY[source]] is None or row["insz"] is None:
         return "MISSING_KEY"
     if not insz_is_valid(row["insz"], as_of):
@@ -295,7 +295,7 @@ def _content(source: str, row: dict) -> tuple:
 
 
 def _place_source(source, rows, as_of, catalogue, reference_defect):
-    """Places every row of one source; returns the staged rows by business key.
+    """RULES.md §2: places every row of one source; returns the staged rows by business key.
 
     rows: normalised rows with "_row" (1-based row number) and "_place"/"_reason" set here.
     reference_defect(row) -> reason or None, against the parents' staged versions."""
@@ -346,6 +346,7 @@ def _place_source(source, rows, as_of, catalogue, reference_defect):
 # ---------------------------------------------------------------------------------
 @dataclass
 class Result:
+    """What evaluate() returns: the rows of the four outputs the differential test compares."""
     eligibility: list = field(default_factory=list)
     person_status: list = field(default_factory=list)
     placements: list = field(default_factory=list)
@@ -366,7 +367,12 @@ def read_landing_csv(folder) -> dict:
 
 def evaluate(landing: dict, as_of_date, counting_mode=None, enabled_deferred_flows=(),
              seeds_dir=SEEDS_DIR) -> Result:
-    """RULES.md §1-§7 and §9 on the landing rows, with the catalogue of `seeds_dir`."""
+    """RULES.md §1-§7 and §9 on the landing rows, with the rule catalogue of `seeds_dir`:
+    the evaluation date (§1) and the catalogue rows in force on it; every landing row placed
+    (§2); the persons held for data quality (§7); the reimbursed decision-months (§3); then
+    per staged person: aid days (§3), residence episodes (§4), the eligibility rows with
+    their criterion, due date and status (§5-§7), the person's status (§7) and benefit
+    durations (§9)."""
     as_of = evaluation_date(as_of_date)
     catalogue = read_catalogue(as_of, seeds_dir)
     enabled = set(enabled_deferred_flows or ())
@@ -498,6 +504,7 @@ class PersonFacts:
 
 
 def _valid_on(permit, day) -> bool:
+    """A permit is valid from valid_from to valid_to, both included (open: no end)."""
     return permit["valid_from"] <= day and (permit["valid_to"] is None or day <= permit["valid_to"])
 
 
@@ -553,8 +560,8 @@ def residence_episodes(person: PersonFacts, flows: dict, as_of: dt.date) -> dict
 
 
 # ---- §5 criteria and §6 transfer_due_on
+# RULES.md §5: a counted unit is a day or a calendar month: (the unit of a day, the next unit).
 UNITS = {"day": (lambda day: day, lambda day: day + ONE_DAY), "month": (month_of, next_month)}
-"""RULES.md §5: a counted unit is a day or a calendar month: (unit of a day, following unit)."""
 
 
 def counted_days(flow: Flow, episode_days, aid: dict) -> dict:
