@@ -3,7 +3,8 @@
 -- day flows (C1, C2) counted days, for the others counted months; in consecutive mode the
 -- run containing criterion_met_on, in cumulative mode the whole episode - and the OCMW
 -- of the decision that gives criterion_met_on its counted day (earliest paid date, then
--- smallest decision_id).
+-- smallest decision_id). Both counting modes are kept, so the trace can show each;
+-- is_in_applicable_counting_mode marks the one the flow uses, read by every later step.
 with
 
 met_criteria as (
@@ -17,6 +18,7 @@ met_criteria as (
 flows as (
     select
         flow_code,
+        counting_mode,
         counted_unit
     from {{ ref('int_rules__flows_in_force') }}
 ),
@@ -39,6 +41,8 @@ with_evidence as (
         met_criteria.criterion_met_on,
         met_criteria.transfer_due_on,
         flows.counted_unit,
+        -- the one place that says which evaluation applies (RULES.md §5): the flow's mode
+        met_criteria.counting_mode = flows.counting_mode as is_in_applicable_counting_mode,
         day_runs.decision_id,
         day_runs.ocmw_nis_code,
         day_runs.paid_date as criterion_day_paid_date,
