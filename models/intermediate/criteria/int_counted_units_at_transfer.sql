@@ -96,7 +96,10 @@ existing_units as (
 ),
 
 run_numbered as (
-    {{ number_runs('existing_units', ['insz', 'flow_code', 'episode_number', 'criterion_code'], 'piece_start', 'piece_end', unit='integer') }}
+    {{ number_runs(
+        'existing_units', ['insz', 'flow_code', 'episode_number', 'criterion_code'],
+        'piece_start', 'piece_end', unit='integer'
+    ) }}
 ),
 
 runs as (

@@ -41,11 +41,11 @@ with_evidence as (
         met_criteria.criterion_met_on,
         met_criteria.transfer_due_on,
         flows.counted_unit,
-        -- the one place that says which evaluation applies (RULES.md §5): the flow's mode
-        met_criteria.counting_mode = flows.counting_mode as is_in_applicable_counting_mode,
         day_runs.decision_id,
         day_runs.ocmw_nis_code,
         day_runs.paid_date as criterion_day_paid_date,
+        -- the one place that says which evaluation applies (RULES.md §5): the flow's mode
+        met_criteria.counting_mode = flows.counting_mode as is_in_applicable_counting_mode,
         case
             when flows.counted_unit <> 'day' then null
             when met_criteria.counting_mode = 'consecutive' then day_runs.run_days
