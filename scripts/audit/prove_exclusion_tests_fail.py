@@ -36,7 +36,7 @@ MUTATIONS = {
                  "when not is_applied then", "when false then"),
     "never_counted": ("assert_never_counted_benefit_types_are_not_counted", "seeds/rules/rule_flow_benefit_types.csv",
                       "C1,LEEFLOON,2014-05-08,\n", "C1,LEEFLOON,2014-05-08,\nC1,LEEFLOON_EMPLOYMENT,2014-05-08,\n"),
-    "unreimbursed": ("assert_unreimbursed_aid_is_never_counted", "models/intermediate/aid/int_decision_months_reimbursed.sql",
+    "unreimbursed": ("assert_unreimbursed_aid_is_never_counted", "models/intermediate/aid/int_reimbursed_decision_months.sql",
                      "where net_amount_eur > 0", "where net_amount_eur > -1000000"),
     "due_after_as_of": ("assert_transfer_due_on_not_after_as_of_date", "models/marts/restricted/fct_transfer_eligibility.sql",
                         "        transfer_due_on,\n", "        {{ add_days('transfer_due_on', 400) }} as transfer_due_on,\n"),

@@ -10,8 +10,8 @@ decisions as (
     select * from {{ ref('int_decision_aid_periods') }}
 ),
 
-reimbursed_intervals as (
-    select * from {{ ref('int_reimbursed_aid_intervals') }}
+reimbursed_periods as (
+    select * from {{ ref('int_reimbursed_aid_periods') }}
 ),
 
 reimbursements as (
@@ -59,8 +59,8 @@ reimbursed_month_masks as (
         insz,
         benefit_type,
         aid_month,
-        bit_or({{ days_of_month_mask('interval_start', 'interval_end') }}) as reimbursed_day_mask
-    from reimbursed_intervals
+        bit_or({{ days_of_month_mask('period_start', 'period_end') }}) as reimbursed_day_mask
+    from reimbursed_periods
     group by insz, benefit_type, aid_month
 ),
 
