@@ -41,7 +41,8 @@ import pytest
 
 import reference_rules as ref
 from dbt_compile import PROJECT_PARTS, REPO_ROOT, copy_project, dbt_env
-from scenario_runner import LANDING_COLUMNS, SCENARIO_SELECTION, person_key
+from scenario_dbt import SCENARIO_SELECTION
+from scenario_model import LANDING_COLUMNS, person_key
 
 DASHBOARD_DIR = REPO_ROOT / "dashboard"
 TEST_LEGAL_REFERENCE = "TEST ONLY (issue 17): imagined authorisation for family members of students"

@@ -21,7 +21,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tests_python"))
-import scenario_runner  # noqa: E402
+import scenario_dbt  # noqa: E402
+import scenario_files  # noqa: E402
+import scenario_landing  # noqa: E402
 
 STATUSES = "models/intermediate/eligibility/int_transfer_eligibility_statuses.sql"
 # name -> (test, file, old text, new text)
@@ -49,13 +51,13 @@ MUTATIONS = {
 
 
 def main(names: list[str]) -> int:
-    suite = scenario_runner.load_suite()
+    suite = scenario_files.load_suite()
     key, scenarios = max(suite.groups().items(), key=lambda item: len(item[1]))
     failures = 0
     with tempfile.TemporaryDirectory() as scratch:
         landing = Path(scratch) / "landing"
         landing.mkdir()
-        scenario_runner.write_landing_files(landing, scenarios)
+        scenario_landing.write_landing_files(landing, scenarios)
         for name in names or MUTATIONS:
             test, file, old, new = MUTATIONS[name]
             project = Path(scratch) / name
@@ -63,11 +65,11 @@ def main(names: list[str]) -> int:
             text = (project / file).read_text()
             assert old in text, f"{name}: mutation anchor not found in {file}"
             (project / file).write_text(text.replace(old, new, 1))
-            env = scenario_runner.dbt_env(Path(scratch) / f"{name}_work")
+            env = scenario_dbt.dbt_env(Path(scratch) / f"{name}_work")
             env.update(DVZ_LANDING_DIR=str(landing), DVZ_DUCKDB_PATH=str(Path(scratch) / f"{name}.duckdb"),
                        DBT_PROFILES_DIR=str(project))
             result = subprocess.run(
-                scenario_runner.dbt_executable() + [
+                scenario_dbt.dbt_executable() + [
                     "build", "--project-dir", str(project), "--profiles-dir", str(project),
                     "--select", "resource_type:seed", "resource_type:model", test,
                     "--indirect-selection", "empty", "--vars", json.dumps(key.dbt_vars()), "--no-use-colors"],
