@@ -113,8 +113,9 @@ reimbursements (~17 rows per person)
 --adversarial (on top of the clean data, at random positions)
 ------------------------------------------------------------
 For every reason of RULES.md §2 and every source where it applies, at least 3 rows
-(``max(3, N // 10000)`` per kind): MISSING_KEY (null, blank or digit-less keys and
-insz), INVALID_INSZ (bad check digits, 10 or 12 digits, month 13, BIS month 35, all
+(``max(3, N // 10000)`` per kind), made by the reason's recipe (``RECIPES``: one row a
+reason, naming the files it is planted in and the function that makes the bad rows):
+MISSING_KEY (null, blank or digit-less keys and insz), INVALID_INSZ (bad check digits, 10 or 12 digits, month 13, BIS month 35, all
 zeros, formatted), MISSING_VALUE (each required column nulled or blank, recorded_at
 included), UNKNOWN_CODE, END_BEFORE_START, IMPOSSIBLE_SCHEME_FORM,
 CONFLICTING_VERSIONS (two rows of a key with one recorded_at and different content:
@@ -135,10 +136,13 @@ import argparse
 import csv
 import datetime as dt
 import json
+import re
 import sys
 import time
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import pyarrow as pa
@@ -171,11 +175,6 @@ COLUMNS = {s: [(column.name, _ARROW_TYPES[column.contract_type]) for column in c
 SCHEMAS = {s: pa.schema(cols) for s, cols in COLUMNS.items()}
 # Internal schema: the contract plus a flag "write this recorded_at with a T in the CSV".
 INTERNAL = {s: SCHEMAS[s].append(pa.field("_t", pa.bool_())) for s in SOURCES}
-REASONS = (
-    "MISSING_KEY", "INVALID_INSZ", "MISSING_VALUE", "UNKNOWN_CODE", "END_BEFORE_START",
-    "IMPOSSIBLE_SCHEME_FORM", "CONFLICTING_VERSIONS", "UNKNOWN_PERSON",
-    "UNKNOWN_DECISION", "PERSON_MISMATCH",
-)
 
 DOC_TYPES = [
     "A", "B", "C", "D", "E", "E+", "F", "F+", "H", "K", "L", "EU", "EU+", "M", "M+", "N",
@@ -1054,94 +1053,83 @@ class Adversary:
             return q + f"{97 - int(q) % 97:02d}"
         return plain + "7"  # 12 digits
 
-    # -- the kinds ----------------------------------------------------------------
+    # -- the plan -----------------------------------------------------------------
     def build(self):
-        ctx, k = self.ctx, self.ctx.k
+        """The parents of the cascades, the tricky rows of every source, then every recipe
+        of RECIPES in every file it names: max(k, recipe.variants) times each."""
+        k = self.ctx.k
         self.q_persons, self.nye_persons = [], []
         self.bad_decisions, self.nye_decisions = [], []
-        self._persons(k)
-        self._permits(k)
-        self._decisions(k)
-        self._reimbursements(k)
+        self._cascade_parents(k)
+        for s in SOURCES:
+            self._tricky_rows(s, k)
+        for recipe in RECIPES:
+            for s in recipe.sources:
+                for j in range(max(k, recipe.variants)):
+                    recipe.plant(self, s, j)
         for s in SOURCES:
             for j in range(max(1, k // 3)):  # a few bad rows written with a T in the CSV
                 self.rows[s][int(self.rng.integers(0, len(self.rows[s])))][0]["_t"] = True
         return self.rows
 
-    def _persons(self, k):
+    def _cascade_parents(self, k):
+        """Persons whose only row is quarantined or recorded after as_of, and decisions
+        recorded only after as_of: the parents UNKNOWN_PERSON and UNKNOWN_DECISION point at."""
         s = "persons"
-        for j in range(k):
+        for _ in range(k):
             r = self.row(s, self.any_row(s))
-            r["insz"] = [None, "   ", "onbekend", "..-..", ""][j % 5] or None
-            r["recorded_at"] = self.eff_ts()
-            self.add(s, r, "MISSING_KEY")
-        for j in range(max(k, 7)):
-            i = self.any_row(s)
-            r = self.row(s, i)
-            r["insz"] = self.corrupt_insz(self.plain(self.person_of(s, i)), j % 7)
-            r["recorded_at"] = self.eff_ts()
-            self.add(s, r, "INVALID_INSZ")
-        for j in range(k):
-            for col, val in (("nationality_code", [None, "  "][j % 2]), ("recorded_at", None)):
-                i = self.target(s)
-                r = self.row(s, i)
-                r[col] = val
-                if col != "recorded_at":
-                    r["recorded_at"] = self.later(s, i)
-                self.add(s, r, "MISSING_VALUE")
-        for j in range(k):
-            i = self.target(s)
-            r = self.row(s, i)
-            r["nationality_code"] = ["BEL", "1A", "B", "B E", "be1"][j % 5]
-            r["recorded_at"] = self.later(s, i)
-            self.add(s, r, "UNKNOWN_CODE")
-        for j in range(k):
-            # a new person: two rows, one recorded_at, two nationalities
-            r1 = self.row(s, self.any_row(s))
-            r1["insz"] = _format_insz(self.fresh_insz(), j % 2)
-            r1["recorded_at"] = self.eff_ts()
-            r2 = dict(r1, nationality_code="MA" if (r1["nationality_code"] or "").strip().upper() != "MA" else "TR")
-            self.add(s, r1, "CONFLICTING_VERSIONS")
-            self.add(s, r2, "CONFLICTING_VERSIONS")
-            # a newer conflicting pair of an existing person: the older version stays staged
-            i = self.target(s)
-            r1 = self.row(s, i)
-            r1["recorded_at"] = self.later(s, i)
-            bd = r1["birth_date"] or _date(self.meta["P"]["birth"][self.person_of(s, i)])
-            r2 = dict(r1, birth_date=bd + dt.timedelta(days=1 + j))
-            self.add(s, r1, "CONFLICTING_VERSIONS")
-            self.add(s, r2, "CONFLICTING_VERSIONS")
-        for j in range(k):
-            # persons whose only row is quarantined / recorded after as_of (for cascades)
-            r = self.row(s, self.any_row(s))
-            r["insz"] = self.fresh_insz()
-            r["nationality_code"] = "BEL"
-            r["recorded_at"] = self.eff_ts()
+            r.update(insz=self.fresh_insz(), nationality_code="BEL", recorded_at=self.eff_ts())
             self.q_persons.append(r["insz"])
             self.add(s, r, "UNKNOWN_CODE")
             r = self.row(s, self.any_row(s))
-            r["insz"] = self.fresh_insz()
-            r["recorded_at"] = self.nye_ts()
+            r.update(insz=self.fresh_insz(), recorded_at=self.nye_ts())
             self.nye_persons.append(r["insz"])
             self.add(s, r, "NYE")
-            # a bad correction recorded after as_of: not yet effective wins
+        s = "aid_decisions"
+        for _ in range(k):
+            r = self.new_child(s, None, self.nye_ts())
+            self.add(s, r, "NYE")
+            self.nye_decisions.append((r["decision_id"], r["insz"]))
+
+    def _tricky_rows(self, s, k):
+        """Rows whose place is not one reason: bad corrections recorded after as_of (not
+        yet effective wins), valid corrections at the as_of edges, duplicates, rows with
+        several faults (the first reason wins)."""
+        for j in range(k):
             i = self.target(s)
             r = self.row(s, i)
-            r["nationality_code"] = "BEL"
-            r["recorded_at"] = self.nye_ts()
+            r.update(LATE_BAD_CORRECTION[s], recorded_at=self.nye_ts())
             self.add(s, r, "NYE")
-        self._edges_and_duplicates(s, k, "birth_date")
-        # several faults at once: the first reason wins
-        r = self.row(s, self.any_row(s))
-        r.update(insz=self.corrupt_insz(self.plain(0), 0), nationality_code=None, recorded_at=self.eff_ts())
-        self.add(s, r, "INVALID_INSZ")
-        r = self.row(s, self.any_row(s))
-        r.update(insz=None, nationality_code="BEL", recorded_at=self.eff_ts())
-        self.add(s, r, "MISSING_KEY")
-        i = self.target(s)
-        r = self.row(s, i)
-        r.update(nationality_code=None, recorded_at=_ts(self.ctx.asof_end - 1))
-        self.add(s, r, "MISSING_VALUE")
+            if s == "residence_permits":  # a new permit of a late person, itself late
+                self.add(s, self.new_child(s, self.nye_persons[j], self.nye_ts()), "NYE")
+        if s == "reimbursements":
+            for dec_id, insz in self.nye_decisions[:2]:  # recorded after as_of like its decision
+                r = self.new_child(s, insz, self.nye_ts())
+                r["decision_id"] = dec_id
+                self.add(s, r, "NYE")
+        self._edges_and_duplicates(s, k, EDGE_COLUMN[s])
+        for changes, expect in SEVERAL_FAULTS[s]:
+            if s == "persons":
+                r = self.row(s, self.any_row(s))
+                r["recorded_at"] = self.eff_ts()
+            else:
+                r = self.new_child(s, self.fresh_insz() if expect == "IMPOSSIBLE_SCHEME_FORM" else None)
+            for column, value in changes.items():
+                r[column] = value(self, r) if callable(value) else value
+            self.add(s, r, expect)
+            if s == "aid_decisions" and expect == "IMPOSSIBLE_SCHEME_FORM":
+                self.bad_decisions.append((r["decision_id"], r["insz"]))
+        if s == "persons":
+            i = self.target(s)
+            r = self.row(s, i)
+            r.update(nationality_code=None, recorded_at=_ts(self.ctx.asof_end - 1))
+            self.add(s, r, "MISSING_VALUE")
+        if s == "residence_permits":
+            # one key, one recorded_at: a row failing a row check and a good one -> the good
+            # one is the only candidate, no conflict, it is staged
+            r1 = self.new_child(s, None)
+            self.add(s, r1, None)
+            self.add(s, dict(r1, register="XYZ"), "UNKNOWN_CODE")
 
     def _edges_and_duplicates(self, s, k, col):
         """Valid corrections at as_of 23:59:59 (staged) and as_of + 1 day 00:00:00 (not
@@ -1169,15 +1157,7 @@ class Adversary:
                 r["_t"] = True
             self.add(s, r, "NYE" if self.meta[s]["rec"][i] >= self.ctx.asof_end else None)
 
-    def _invalid_insz_corrections(self, s, k):
-        """Newer versions of good rows whose insz is invalid, every kind of invalidity."""
-        for j in range(max(k, 7)):
-            i = self.target(s)
-            r = self.row(s, i)
-            r.update(insz=self.corrupt_insz(self.plain(self.person_of(s, i)), j % 7), recorded_at=self.later(s, i))
-            self.add(s, r, "INVALID_INSZ")
-
-    def _new_child(self, s, insz, when=None):
+    def new_child(self, s, insz, when=None):
         """A new key of a child source for the given insz (copy of a clean row)."""
         r = self.row(s, self.any_row(s))
         r[COLUMNS[s][0][0]] = self.new_id(s)
@@ -1186,203 +1166,228 @@ class Adversary:
         r["recorded_at"] = when or self.eff_ts()
         return r
 
-    def _permits(self, k):
-        s = "residence_permits"
-        self._invalid_insz_corrections(s, k)
-        for j in range(k):
-            r = self._new_child(s, None)
-            r["permit_id"] = [None, "   ", None][j % 3]
-            self.add(s, r, "MISSING_KEY")
-            i = self.target(s)
-            r = self.row(s, i)
-            r.update(insz=[None, "n.v.t.", "  "][j % 3], recorded_at=self.later(s, i))
-            self.add(s, r, "MISSING_KEY")
-            for col, val in (("document_type", None), ("residence_ground", "  "), ("register", None),
-                             ("valid_from", None), ("recorded_at", None)):
-                i = self.target(s)
-                r = self.row(s, i)
-                if col != "recorded_at":
-                    r["recorded_at"] = self.later(s, i)
-                r[col] = val
-                self.add(s, r, "MISSING_VALUE")
-            for col, val in (("document_type", "Z"), ("residence_ground", "TOURIST"), ("register", "XYZ")):
-                i = self.target(s)
-                r = self.row(s, i)
-                r.update({col: val, "recorded_at": self.later(s, i)})
-                self.add(s, r, "UNKNOWN_CODE")
-            i = self.target(s)
-            r = self.row(s, i)
-            r.update(valid_to=r["valid_from"] - dt.timedelta(days=int(self.rng.integers(1, 200))),
-                     recorded_at=self.later(s, i))
-            self.add(s, r, "END_BEFORE_START")
-            # conflicting: a new permit of an existing person, and one of an unknown person
-            for insz in (None, self.fresh_insz()):
-                r1 = self._new_child(s, insz)
-                vt = r1["valid_to"] or r1["valid_from"] + dt.timedelta(days=365)
-                r2 = dict(r1, valid_to=vt + dt.timedelta(days=31))
-                self.add(s, r1, "CONFLICTING_VERSIONS")
-                self.add(s, r2, "CONFLICTING_VERSIONS")
-            # unknown persons: no person row, a quarantined-only person, a not-yet-effective one
-            self.add(s, self._new_child(s, _format_insz(self.fresh_insz(), j % 5)), "UNKNOWN_PERSON")
-            self.add(s, self._new_child(s, self.q_persons[j]), "UNKNOWN_PERSON")
-            self.add(s, self._new_child(s, self.nye_persons[j]), "UNKNOWN_PERSON")
-            self.add(s, self._new_child(s, self.nye_persons[j], self.nye_ts()), "NYE")
-            i = self.target(s)
-            r = self.row(s, i)
-            r.update(document_type="Z", recorded_at=self.nye_ts())
-            self.add(s, r, "NYE")
-        self._edges_and_duplicates(s, k, "valid_to")
-        # several faults at once
-        r = self._new_child(s, None)
-        r.update(permit_id=None, document_type="Z")
-        self.add(s, r, "MISSING_KEY")
-        r = self._new_child(s, None)
-        r.update(document_type=None, register="XYZ")
-        self.add(s, r, "MISSING_VALUE")
-        r = self._new_child(s, None)
-        r.update(document_type="Z", valid_to=r["valid_from"] - dt.timedelta(days=5))
-        self.add(s, r, "UNKNOWN_CODE")
-        # one key, one recorded_at: a row failing a row check and a good one -> the good
-        # one is the only candidate, no conflict, it is staged
-        r1 = self._new_child(s, None)
-        r2 = dict(r1, register="XYZ")
-        self.add(s, r1, None)
-        self.add(s, r2, "UNKNOWN_CODE")
+    def correction(self, s):
+        """A newer, effective version of a clean key with one version: (row, its index)."""
+        i = self.target(s)
+        r = self.row(s, i)
+        r["recorded_at"] = self.later(s, i)
+        return r, i
 
-    def _decisions(self, k):
-        s = "aid_decisions"
-        self._invalid_insz_corrections(s, k)
-        for j in range(k):
-            r = self._new_child(s, None)
-            r["decision_id"] = [None, "  ", None][j % 3]
-            self.add(s, r, "MISSING_KEY")
-            i = self.target(s)
-            r = self.row(s, i)
-            r.update(insz=[None, "---", "x"][j % 3], recorded_at=self.later(s, i))
-            self.add(s, r, "MISSING_KEY")
-            for col, val in (("ocmw_nis_code", None), ("legal_scheme", None), ("aid_form", "  "),
-                             ("period_start", None), ("status", None), ("recorded_at", None)):
-                i = self.target(s)
-                r = self.row(s, i)
-                if col != "recorded_at":
-                    r["recorded_at"] = self.later(s, i)
-                r[col] = val
-                self.add(s, r, "MISSING_VALUE")
-            for col, val in (("legal_scheme", "CPAS"), ("aid_form", "CASH"), ("status", "PENDING"),
-                             ("ocmw_nis_code", ["1234", "ABCDE", "210041", "2100 4"][j % 4])):
-                i = self.target(s)
-                r = self.row(s, i)
-                r.update({col: val, "recorded_at": self.later(s, i)})
-                self.add(s, r, "UNKNOWN_CODE")
-            i = self.target(s)
-            r = self.row(s, i)
-            r.update(period_end=r["period_start"] - dt.timedelta(days=int(self.rng.integers(1, 100))),
-                     recorded_at=self.later(s, i))
-            self.add(s, r, "END_BEFORE_START")
-            for scheme, form in (("RMI", "FINANCIAL_AID"), ("rmi", " medical_aid"), ("OCMW", "INTEGRATION_INCOME")):
-                i = self.target(s)
-                r = self.row(s, i)
-                r.update(legal_scheme=scheme, aid_form=form, recorded_at=self.later(s, i))
-                self.add(s, r, "IMPOSSIBLE_SCHEME_FORM")
-            for insz in (None, self.fresh_insz()):
-                r1 = self._new_child(s, insz)
+
+# The tricky rows of each source (Adversary._tricky_rows): the column its as_of-edge
+# corrections change, the bad correction it gets after as_of, and its rows with several
+# faults (changes to a new row; a callable takes the adversary and the row).
+EDGE_COLUMN = {"persons": "birth_date", "residence_permits": "valid_to", "aid_decisions": "monthly_amount_eur",
+               "reimbursements": "amount_eur"}
+LATE_BAD_CORRECTION = {"persons": {"nationality_code": "BEL"}, "residence_permits": {"document_type": "Z"},
+                       "aid_decisions": {"status": "PENDING"}, "reimbursements": {"amount_eur": None}}
+SEVERAL_FAULTS = {
+    "persons": [
+        ({"insz": lambda a, r: a.corrupt_insz(a.plain(0), 0), "nationality_code": None}, "INVALID_INSZ"),
+        ({"insz": None, "nationality_code": "BEL"}, "MISSING_KEY"),
+    ],
+    "residence_permits": [
+        ({"permit_id": None, "document_type": "Z"}, "MISSING_KEY"),
+        ({"document_type": None, "register": "XYZ"}, "MISSING_VALUE"),
+        ({"document_type": "Z", "valid_to": lambda a, r: r["valid_from"] - dt.timedelta(days=5)}, "UNKNOWN_CODE"),
+    ],
+    "aid_decisions": [
+        ({"period_end": lambda a, r: r["period_start"] - dt.timedelta(days=3), "legal_scheme": "RMI",
+          "aid_form": "FINANCIAL_AID"}, "END_BEFORE_START"),
+        ({"legal_scheme": "OCMW", "aid_form": "INTEGRATION_INCOME"}, "IMPOSSIBLE_SCHEME_FORM"),
+        ({"status": "PENDING", "ocmw_nis_code": None}, "MISSING_VALUE"),
+        ({"legal_scheme": "CPAS", "period_end": lambda a, r: r["period_start"] - dt.timedelta(days=1)},
+         "UNKNOWN_CODE"),
+    ],
+    "reimbursements": [
+        ({"insz": lambda a, r: a.corrupt_insz(re.sub(r"\D", "", r["insz"]), 0),
+          "decision_id": _id_str("D", 999_100_000)}, "INVALID_INSZ"),
+        ({"amount_eur": None, "decision_id": _id_str("D", 999_100_001)}, "MISSING_VALUE"),
+    ],
+}
+
+
+# ---------------------------------------------------------------------------------
+# The bad-row recipes: one per reason of RULES.md §2
+# ---------------------------------------------------------------------------------
+# Each plants bad row(s) number j of one landing file (a, the Adversary; s, the file).
+# A correction is a newer version of a good key: the older good version stays staged, so
+# no other row changes place.
+_KEY = {s: COLUMNS[s][0][0] for s in SOURCES}
+# Every column of CONTRACT.md §2 not marked nullable, but the key and insz (MISSING_KEY).
+_REQUIRED = {s: [c.name for c in columns if c.name not in landing_contract.NULLABLE_COLUMNS
+                 and c.name not in (_KEY[s], "insz")]
+             for s, columns in landing_contract.LANDING_COLUMNS.items()}
+_TEXT = {c.name for columns in landing_contract.LANDING_COLUMNS.values() for c in columns
+         if c.contract_type == "text"}
+NO_DIGITS = (None, "   ", "onbekend", "..-..", "n.v.t.", "---", "geen")
+BAD_CODES = {
+    "nationality_code": ("BEL", "1A", "B", "B E", "be1"),
+    "document_type": ("Z",), "residence_ground": ("TOURIST",), "register": ("XYZ",),
+    "legal_scheme": ("CPAS",), "aid_form": ("CASH",), "status": ("PENDING",),
+    "ocmw_nis_code": ("1234", "ABCDE", "210041", "2100 4"),
+}
+PERIODS = {"residence_permits": ("valid_from", "valid_to"), "aid_decisions": ("period_start", "period_end")}
+IMPOSSIBLE_PAIRS = (("RMI", "FINANCIAL_AID"), ("rmi", " medical_aid"), ("OCMW", "INTEGRATION_INCOME"))
+
+
+def _missing_key(a: Adversary, s: str, j: int) -> None:
+    if s == "persons":
+        r = a.row(s, a.any_row(s))
+        r.update(insz=NO_DIGITS[j % len(NO_DIGITS)], recorded_at=a.eff_ts())
+        a.add(s, r, "MISSING_KEY")
+        return
+    r = a.new_child(s, None)
+    r[_KEY[s]] = [None, "   "][j % 2]
+    a.add(s, r, "MISSING_KEY")
+    r, _ = a.correction(s)
+    r["insz"] = NO_DIGITS[j % len(NO_DIGITS)]
+    a.add(s, r, "MISSING_KEY")
+
+
+def _invalid_insz(a: Adversary, s: str, j: int) -> None:
+    if s == "persons":  # a new person
+        i = a.any_row(s)
+        r = a.row(s, i)
+        r["recorded_at"] = a.eff_ts()
+    else:
+        r, i = a.correction(s)
+    r["insz"] = a.corrupt_insz(a.plain(a.person_of(s, i)), j % 7)
+    a.add(s, r, "INVALID_INSZ")
+
+
+def _missing_value(a: Adversary, s: str, j: int) -> None:
+    for column in _REQUIRED[s]:
+        r, _ = a.correction(s)
+        r[column] = "  " if column in _TEXT and j % 2 else None  # blank text is null too
+        a.add(s, r, "MISSING_VALUE")
+
+
+def _unknown_code(a: Adversary, s: str, j: int) -> None:
+    for column, values in BAD_CODES.items():
+        if any(name == column for name, _ in COLUMNS[s]):
+            r, _ = a.correction(s)
+            r[column] = values[j % len(values)]
+            a.add(s, r, "UNKNOWN_CODE")
+
+
+def _end_before_start(a: Adversary, s: str, j: int) -> None:
+    start, end = PERIODS[s]
+    r, _ = a.correction(s)
+    r[end] = r[start] - dt.timedelta(days=int(a.rng.integers(1, 200)))
+    a.add(s, r, "END_BEFORE_START")
+
+
+def _impossible_scheme_form(a: Adversary, s: str, j: int) -> None:
+    for pair in IMPOSSIBLE_PAIRS:
+        r, _ = a.correction(s)
+        r["legal_scheme"], r["aid_form"] = pair
+        a.add(s, r, "IMPOSSIBLE_SCHEME_FORM")
+
+
+def _conflicting_versions(a: Adversary, s: str, j: int) -> None:
+    """Two rows of one key with one recorded_at and different content: a new key and,
+    for persons, a newer pair of an existing key (the older version stays staged)."""
+    pairs = []
+    if s == "persons":
+        r1 = a.row(s, a.any_row(s))
+        r1.update(insz=_format_insz(a.fresh_insz(), j % 2), recorded_at=a.eff_ts())
+        other = "MA" if (r1["nationality_code"] or "").strip().upper() != "MA" else "TR"
+        pairs.append((r1, dict(r1, nationality_code=other)))
+        r1, i = a.correction(s)
+        birth = r1["birth_date"] or _date(a.meta["P"]["birth"][a.person_of(s, i)])
+        pairs.append((r1, dict(r1, birth_date=birth + dt.timedelta(days=1 + j))))
+    elif s == "reimbursements":  # of an existing decision and of an unknown one
+        for decision in (None, _id_str("D", 999_999_999 - j)):
+            r1 = a.new_child(s, None)
+            r1["decision_id"] = decision or r1["decision_id"]
+            pairs.append((r1, dict(r1, amount_eur=r1["amount_eur"] + Decimal("5.00"))))
+    else:  # of an existing person and of an unknown one
+        for insz in (None, a.fresh_insz()):
+            r1 = a.new_child(s, insz)
+            if s == "residence_permits":
+                end = r1["valid_to"] or r1["valid_from"] + dt.timedelta(days=365)
+                r2 = dict(r1, valid_to=end + dt.timedelta(days=31))
+            else:
                 r2 = dict(r1, monthly_amount_eur=(r1["monthly_amount_eur"] or Decimal("900.00")) + Decimal("10.00"))
-                self.add(s, r1, "CONFLICTING_VERSIONS")
-                self.add(s, r2, "CONFLICTING_VERSIONS")
-                self.bad_decisions.append((r1["decision_id"], r1["insz"]))
-            for insz in (_format_insz(self.fresh_insz(), j % 5), self.q_persons[j], self.nye_persons[j]):
-                r = self._new_child(s, insz)
-                self.add(s, r, "UNKNOWN_PERSON")
-                self.bad_decisions.append((r["decision_id"], r["insz"]))
-            # a decision recorded only after as_of (its effective reimbursements are unknown)
-            r = self._new_child(s, None, self.nye_ts())
-            self.add(s, r, "NYE")
-            self.nye_decisions.append((r["decision_id"], r["insz"]))
-            i = self.target(s)
-            r = self.row(s, i)
-            r.update(status="PENDING", recorded_at=self.nye_ts())
-            self.add(s, r, "NYE")
-        self._edges_and_duplicates(s, k, "monthly_amount_eur")
-        r = self._new_child(s, None)
-        r.update(period_end=r["period_start"] - dt.timedelta(days=3), legal_scheme="RMI", aid_form="FINANCIAL_AID")
-        self.add(s, r, "END_BEFORE_START")
-        r = self._new_child(s, self.fresh_insz())
-        r.update(legal_scheme="OCMW", aid_form="INTEGRATION_INCOME")
-        self.add(s, r, "IMPOSSIBLE_SCHEME_FORM")
-        self.bad_decisions.append((r["decision_id"], r["insz"]))
-        r = self._new_child(s, None)
-        r.update(status="PENDING", ocmw_nis_code=None)
-        self.add(s, r, "MISSING_VALUE")
-        r = self._new_child(s, None)
-        r.update(legal_scheme="CPAS", period_end=r["period_start"] - dt.timedelta(days=1))
-        self.add(s, r, "UNKNOWN_CODE")
+                a.bad_decisions.append((r1["decision_id"], r1["insz"]))
+            pairs.append((r1, r2))
+    for r1, r2 in pairs:
+        a.add(s, r1, "CONFLICTING_VERSIONS")
+        a.add(s, r2, "CONFLICTING_VERSIONS")
 
-    def _reimbursements(self, k):
-        s = "reimbursements"
-        self._invalid_insz_corrections(s, k)
-        for j in range(k):
-            r = self._new_child(s, None)
-            r["reimbursement_id"] = [None, "   ", None][j % 3]
-            self.add(s, r, "MISSING_KEY")
-            i = self.target(s)
-            r = self.row(s, i)
-            r.update(insz=[None, "geen", " "][j % 3], recorded_at=self.later(s, i))
-            self.add(s, r, "MISSING_KEY")
-            for col, val in (("decision_id", [None, "  "][j % 2]), ("aid_month", None), ("amount_eur", None),
-                             ("paid_on", None), ("recorded_at", None)):
-                i = self.target(s)
-                r = self.row(s, i)
-                if col != "recorded_at":
-                    r["recorded_at"] = self.later(s, i)
-                r[col] = val
-                self.add(s, r, "MISSING_VALUE")
-            # conflicting: a new reimbursement of an existing decision, and of an unknown one
-            for dec in (None, _id_str("D", 999_999_999 - j)):
-                r1 = self._new_child(s, None)
-                if dec:
-                    r1["decision_id"] = dec
-                r2 = dict(r1, amount_eur=r1["amount_eur"] + Decimal("5.00"))
-                self.add(s, r1, "CONFLICTING_VERSIONS")
-                self.add(s, r2, "CONFLICTING_VERSIONS")
-            # unknown decisions: none, lower-case id (ids are not upper-cased), cascades
-            r = self._new_child(s, None)
-            r["decision_id"] = _id_str("D", 999_000_000 + j)
-            self.add(s, r, "UNKNOWN_DECISION")
-            r = self._new_child(s, None)
-            r["decision_id"] = r["decision_id"].strip().lower()
-            self.add(s, r, "UNKNOWN_DECISION")
-            # person mismatch: a new row and a correction naming another person
-            r = self._new_child(s, None)
-            me = r["insz"]
-            other = self.plain(self.person_of("persons", self.any_row("persons")))
-            while "".join(ch for ch in me if ch.isdigit()) == other:
-                other = self.plain(self.person_of("persons", self.any_row("persons")))
-            r["insz"] = _format_insz(other, j % 5)
-            self.add(s, r, "PERSON_MISMATCH")
-            i = self.target(s)
-            r = self.row(s, i)
-            r.update(insz=self.fresh_insz(), recorded_at=self.later(s, i))
-            self.add(s, r, "PERSON_MISMATCH")
-            i = self.target(s)
-            r = self.row(s, i)
-            r.update(amount_eur=None, recorded_at=self.nye_ts())
-            self.add(s, r, "NYE")
-        for dec_id, insz in self.bad_decisions + self.nye_decisions:
-            r = self._new_child(s, insz)
-            r["decision_id"] = dec_id
-            self.add(s, r, "UNKNOWN_DECISION")
-        for dec_id, insz in self.nye_decisions[:2]:  # recorded after as_of like its decision
-            r = self._new_child(s, insz, self.nye_ts())
-            r["decision_id"] = dec_id
-            self.add(s, r, "NYE")
-        self._edges_and_duplicates(s, k, "amount_eur")
-        r = self._new_child(s, None)
-        r.update(insz=self.corrupt_insz(r["insz"].strip().replace(".", "").replace("-", "").replace(" ", ""), 0),
-                 decision_id=_id_str("D", 999_100_000))
-        self.add(s, r, "INVALID_INSZ")
-        r = self._new_child(s, None)
-        r.update(amount_eur=None, decision_id=_id_str("D", 999_100_001))
-        self.add(s, r, "MISSING_VALUE")
+
+def _unknown_person(a: Adversary, s: str, j: int) -> None:
+    """A new permit or decision of nobody, of a person whose only row is quarantined, of
+    one recorded only after as_of."""
+    for insz in (_format_insz(a.fresh_insz(), j % 5), a.q_persons[j], a.nye_persons[j]):
+        r = a.new_child(s, insz)
+        a.add(s, r, "UNKNOWN_PERSON")
+        if s == "aid_decisions":
+            a.bad_decisions.append((r["decision_id"], r["insz"]))
+
+
+def _unknown_decision(a: Adversary, s: str, j: int) -> None:
+    """A decision_id nobody has, a lower-case one (ids are not upper-cased); once, the
+    cascades: a reimbursement of every decision whose rows are all quarantined or late."""
+    for decision in (lambda r: _id_str("D", 999_000_000 + j), lambda r: r["decision_id"].strip().lower()):
+        r = a.new_child(s, None)
+        r["decision_id"] = decision(r)
+        a.add(s, r, "UNKNOWN_DECISION")
+    if j == 0:
+        for decision_id, insz in a.bad_decisions + a.nye_decisions:
+            r = a.new_child(s, insz)
+            r["decision_id"] = decision_id
+            a.add(s, r, "UNKNOWN_DECISION")
+
+
+def _person_mismatch(a: Adversary, s: str, j: int) -> None:
+    """A new reimbursement naming another known person, and a correction naming nobody."""
+    r = a.new_child(s, None)
+    me = re.sub(r"\D", "", r["insz"])
+    other = me
+    while other == me:
+        other = a.plain(a.person_of("persons", a.any_row("persons")))
+    r["insz"] = _format_insz(other, j % 5)
+    a.add(s, r, "PERSON_MISMATCH")
+    r, _ = a.correction(s)
+    r["insz"] = a.fresh_insz()
+    a.add(s, r, "PERSON_MISMATCH")
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """How rows that RULES.md §2 quarantines for one reason are made."""
+
+    reason: str  # the reason code
+    sources: tuple[str, ...]  # the landing files it is planted in
+    plant: Callable[[Adversary, str, int], None]  # adds bad row(s) number j of a file
+    fault: str  # the fault, in words
+    variants: int = 1  # kinds of the fault: at least this many per file
+
+
+_ALL = tuple(SOURCES)
+_CHILDREN = ("residence_permits", "aid_decisions")
+# One row per reason of RULES.md §2, in its order (tests_python/test_generator.py checks
+# the reasons against the warehouse's list and that a build quarantines each).
+RECIPES = (
+    Recipe("MISSING_KEY", _ALL, _missing_key, "business key null or blank (a new key), or insz without a digit"),
+    Recipe("INVALID_INSZ", _ALL, _invalid_insz, "check digits wrong, 10 or 12 digits, month 13, BIS month 35, "
+           "all zeros, formatted", variants=7),
+    Recipe("MISSING_VALUE", _ALL, _missing_value, "each required column of CONTRACT.md §2 null or blank"),
+    Recipe("UNKNOWN_CODE", ("persons", "residence_permits", "aid_decisions"), _unknown_code,
+           "each code column with a value outside its list (BAD_CODES)"),
+    Recipe("END_BEFORE_START", _CHILDREN, _end_before_start, "the end of the period before its start"),
+    Recipe("IMPOSSIBLE_SCHEME_FORM", ("aid_decisions",), _impossible_scheme_form,
+           "RMI with FINANCIAL_AID or MEDICAL_AID, OCMW with INTEGRATION_INCOME (IMPOSSIBLE_PAIRS)"),
+    Recipe("CONFLICTING_VERSIONS", _ALL, _conflicting_versions,
+           "two rows of one key, one recorded_at, different content"),
+    Recipe("UNKNOWN_PERSON", _CHILDREN, _unknown_person, "insz of nobody, of a quarantined or a late person"),
+    Recipe("UNKNOWN_DECISION", ("reimbursements",), _unknown_decision,
+           "decision_id of no decision, lower-case, of a quarantined or a late decision"),
+    Recipe("PERSON_MISMATCH", ("reimbursements",), _person_mismatch, "insz other than its decision's"),
+)
+REASONS = tuple(recipe.reason for recipe in RECIPES)
 
 
 # ---------------------------------------------------------------------------------

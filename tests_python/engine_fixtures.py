@@ -39,14 +39,14 @@ import pytest
 import reference_rules as ref
 from engines import REPO_ROOT, EngineBuild, run_worker_jobs, skip_or_fail_without
 from ledger_files import write_ledger_month
-from scenario_runner import PERSON_KEY_SALT
+from scenario_model import PERSON_KEY_SALT
 
 CROSS_ENGINE_AS_OF = "2025-06-30"
 CROSS_ENGINE_PERSONS = 300
 CROSS_ENGINE_SEED = 23
 # One salt for every Spark build of the session: a Spark worker's driver JVM reads
 # DVZ_PERSON_KEY_SALT once, when it starts (ADR 0009), and spark_batch runs the scenario
-# groups (scenario_runner.PERSON_KEY_SALT) in the same workers as the cross-engine build.
+# groups (scenario_model.PERSON_KEY_SALT) in the same workers as the cross-engine build.
 # The salt-on-disk tests of PostgreSQL and Spark search their builds' files for it.
 CROSS_ENGINE_SALT = PERSON_KEY_SALT
 CROSS_ENGINE_FORMAT = "parquet"

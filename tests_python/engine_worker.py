@@ -1,5 +1,5 @@
 """Many builds on PostgreSQL or Spark in one process: the scenario suite's machinery for
-the other engines (test_engines_scenarios.py through scenario_runner.GroupBuilder).
+the other engines (test_engines_scenarios.py through scenario_dbt.GroupBuilder).
 
 A `dbt build` from the command line spends 10-15 s importing dbt and parsing the project,
 and on Spark another 10-20 s starting the JVM, before its first node. A worker process

@@ -6,97 +6,43 @@ deliberately simple and slow: one Python ``date`` per aid day, sets and dicts, n
 interval arithmetic. ``tests_python/test_reference_differential.py`` compares it with
 the warehouse on generated adversarial data.
 
+Only the data is shared with the warehouse: the rule catalogue (flows, their lists,
+criteria and thresholds, each row with ``valid_from``/``valid_to``) and the reference
+code lists are read from the seed CSV files under ``seeds/`` (issue 17: one source), the
+landing columns from the contract declaration (``scripts/landing_contract.py``). The
+algorithms below are this module's own.
+
 Input: the four landing tables as lists of dicts of raw strings (as read from the CSV
 files: an empty field is ``""`` or ``None``), ``as_of_date``, the ``counting_mode``
-override (``None`` = the catalogue's mode, ``consecutive`` for every flow) and
-``enabled_deferred_flows``.
+override (``None`` = each flow's mode in the catalogue), ``enabled_deferred_flows`` and
+the seeds folder (the project's unless told).
 
 Output (``evaluate``): a ``Result`` with
 - ``eligibility``: rows of ``fct_transfer_eligibility`` (the columns of ELIGIBILITY_COLUMNS);
 - ``person_status``: rows of ``fct_person_transfer_status`` keyed by ``insz``;
 - ``placements``: one row per landing row: source, source_row_number, place, reason_code;
 - ``benefit_durations``: rows of ``fct_person_benefit_durations`` keyed by ``insz`` (§9).
+
+§8 and §8a (what goes out, the delivery ledger) are not read here:
+``tests_python/test_delivery_ledger.py`` derives the batches from this module's
+eligibility rows.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import sys
 from dataclasses import dataclass, field
 from decimal import Decimal
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT / "scripts"))
 import landing_contract  # noqa: E402
 
 ONE_DAY = dt.timedelta(days=1)
-
-# ---------------------------------------------------------------------------------
-# The rule catalogue (RULES.md §4-§5): one version, in force from 2014-05-08, no end.
-# ---------------------------------------------------------------------------------
-CATALOGUE_VALID_FROM = dt.date(2014, 5, 8)
-CATALOGUE_VALID_TO = None  # open
-
-SA_TYPES = ("SOCIAL_ASSISTANCE", "SOCIAL_ASSISTANCE_ART60")
-FLOWS = {
-    "C1": dict(documents={"E", "F", "EU"}, grounds={"EU_CITIZEN", "EU_FAMILY"},
-               counted_types={"LEEFLOON"}, criterion="LEEFLOON_90_DAYS", threshold=90,
-               unit="day", deferred=False, prior_aid_flow="D1", counting_mode="consecutive"),
-    "C2": dict(documents={"E", "F", "EU"}, grounds={"BELGIAN_FAMILY"},
-               counted_types={"LEEFLOON"}, criterion="LEEFLOON_90_DAYS", threshold=90,
-               unit="day", deferred=False, prior_aid_flow="D2", counting_mode="consecutive"),
-    "C3": dict(documents={"A"}, grounds={"TCN_FAMILY_REUNIFICATION"},
-               counted_types=set(SA_TYPES), criterion="SOCIAL_ASSISTANCE_4_MONTHS", threshold=4,
-               unit="month", deferred=False, prior_aid_flow=None, counting_mode="consecutive"),
-    "C4": dict(documents={"A"}, grounds={"STUDENT"},
-               counted_types=set(SA_TYPES), criterion="SOCIAL_ASSISTANCE_4_MONTHS", threshold=4,
-               unit="month", deferred=False, prior_aid_flow=None, counting_mode="consecutive"),
-    "D1": dict(documents={"ANNEX_19", "ANNEX_19TER"}, grounds={"EU_CITIZEN", "EU_FAMILY"},
-               counted_types={"SOCIAL_ASSISTANCE"}, criterion="ANNEX19_SOCIAL_ASSISTANCE",
-               threshold=1, unit="month", deferred=True, prior_aid_flow=None,
-               counting_mode="consecutive"),
-    "D2": dict(documents={"ANNEX_19", "ANNEX_19TER"}, grounds={"BELGIAN_FAMILY"},
-               counted_types=set(SA_TYPES), criterion="ANNEX19_SOCIAL_ASSISTANCE",
-               threshold=1, unit="month", deferred=True, prior_aid_flow=None,
-               counting_mode="consecutive"),
-    "D3": dict(documents={"ATTEST_IMMATRICULATION", "ANNEX_15"},
-               grounds={"TCN_FAMILY_REUNIFICATION"},
-               counted_types=set(SA_TYPES), criterion="REUNIFICATION_APPLICANT_AID",
-               threshold=1, unit="month", deferred=True, prior_aid_flow=None,
-               counting_mode="consecutive"),
-}
-PRIOR_AID_CRITERION = "LEEFLOON_AFTER_ANNEX19_AID"
-
-# §7: document types of the population register.
-POPULATION_REGISTER_DOCUMENTS = {"C", "D", "E+", "F+", "K", "L", "EU+", "M+"}
-
-# §3: benefit type of (legal_scheme, aid_form).
-BENEFIT_TYPES = {
-    ("RMI", "INTEGRATION_INCOME"): "LEEFLOON",
-    ("RMI", "ART60_EMPLOYMENT"): "LEEFLOON_EMPLOYMENT",
-    ("RMI", "OTHER_EMPLOYMENT"): "LEEFLOON_EMPLOYMENT",
-    ("OCMW", "FINANCIAL_AID"): "SOCIAL_ASSISTANCE",
-    ("OCMW", "ART60_EMPLOYMENT"): "SOCIAL_ASSISTANCE_ART60",
-    ("OCMW", "OTHER_EMPLOYMENT"): "SOCIAL_ASSISTANCE_OTHER_EMPLOYMENT",
-    ("OCMW", "MEDICAL_AID"): "MEDICAL_AID",
-}
-IMPOSSIBLE_SCHEME_FORMS = {("RMI", "FINANCIAL_AID"), ("RMI", "MEDICAL_AID"),
-                           ("OCMW", "INTEGRATION_INCOME")}
-
-# CONTRACT.md §2: code lists.
-CODE_LISTS = {
-    "document_type": {"A", "B", "C", "D", "E", "E+", "F", "F+", "H", "K", "L", "EU", "EU+",
-                      "M", "M+", "N", "ANNEX_15", "ANNEX_19", "ANNEX_19TER", "ANNEX_35",
-                      "ATTEST_IMMATRICULATION", "OTHER"},
-    "residence_ground": {"EU_CITIZEN", "EU_FAMILY", "BELGIAN_FAMILY", "TCN_FAMILY_REUNIFICATION",
-                         "STUDENT", "STUDENT_FAMILY", "OTHER"},
-    "register": {"POPULATION", "FOREIGNERS", "WAITING"},
-    "legal_scheme": {"RMI", "OCMW"},
-    "aid_form": {"INTEGRATION_INCOME", "FINANCIAL_AID", "MEDICAL_AID", "ART60_EMPLOYMENT",
-                 "OTHER_EMPLOYMENT"},
-    "status": {"GRANTED", "WITHDRAWN"},
-}
+SEEDS_DIR = REPO_ROOT / "seeds"
 
 # CONTRACT.md §2: columns (kind, nullable) per source, in contract order, and each source's
 # business key, from the one declaration (scripts/landing_contract.py reads the sources YAML).
@@ -116,6 +62,123 @@ BENEFIT_DURATION_COLUMNS = ("insz", "benefit_type", "aid_days", "reimbursed_days
                             "last_aid_day")
 
 
+# ---------------------------------------------------------------------------------
+# The rule catalogue and the code lists, read from the seeds (the one source, issue 17)
+# ---------------------------------------------------------------------------------
+# Where the code list of each landing code column lives (CONTRACT.md §2): (seed, code
+# column, code_list value or None for a seed that is one list). nationality_code and
+# ocmw_nis_code are checked by shape (RULES.md §2), not against a list.
+CODE_LIST_SEEDS = {
+    "document_type": ("reference/ref_document_types", "document_type", None),
+    "residence_ground": ("reference/ref_residence_grounds", "residence_ground", None),
+    "register": ("reference/ref_code_lists", "code", "register"),
+    "legal_scheme": ("reference/ref_code_lists", "code", "legal_scheme"),
+    "aid_form": ("reference/ref_code_lists", "code", "aid_form"),
+    "status": ("reference/ref_code_lists", "code", "decision_status"),
+}
+
+
+def seed_rows(seed: str, seeds_dir=SEEDS_DIR) -> list[dict[str, str]]:
+    """The rows of one seed file, e.g. ``seed_rows("rules/rule_flows")``: raw strings,
+    an empty field is ``""``."""
+    with (Path(seeds_dir) / f"{seed}.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def in_force(row: dict, as_of: dt.date) -> bool:
+    """RULES.md §4: a catalogue row applies when valid_from <= as_of_date <= valid_to (an
+    empty valid_to: no end)."""
+    return (dt.date.fromisoformat(row["valid_from"]) <= as_of
+            and (row["valid_to"] == "" or as_of <= dt.date.fromisoformat(row["valid_to"])))
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """A row of rule_flow_criteria (RULES.md §5): a threshold of N units, or the prior-aid
+    criterion naming the deferred flow whose aid must come first."""
+    code: str
+    kind: str                    # "threshold" or "prior_aid"
+    threshold: int | None        # threshold criteria: N
+    unit: str | None             # threshold criteria: "day" or "month"
+    prior_aid_flow: str | None   # prior-aid criteria: the flow of the earlier aid
+    tie_break_rank: int          # RULES.md §5: among criteria met on one episode
+
+
+@dataclass(frozen=True)
+class Flow:
+    """A flow of the catalogue in force (RULES.md §4) with its lists in force."""
+    code: str
+    documents: frozenset
+    grounds: frozenset
+    counted_types: frozenset
+    deferred: bool
+    counting_mode: str           # the catalogue's; the counting_mode var overrides it
+    unit: str                    # "day" (counted_days) or "month" (counted_months)
+    criteria: tuple
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """What the rules read from the seeds on as_of_date."""
+    flows: dict                            # flow code -> Flow, in seed order
+    benefit_types: dict                    # (legal_scheme, aid_form) -> benefit type (§3)
+    population_register_documents: frozenset  # §7
+    code_lists: dict                       # landing column -> its codes (CONTRACT.md §2)
+
+    @property
+    def impossible_scheme_forms(self) -> set:
+        """RULES.md §2 IMPOSSIBLE_SCHEME_FORM: a known legal_scheme with a known aid_form
+        that has no benefit type (§3's table lists every possible pair)."""
+        return {(scheme, form) for scheme in self.code_lists["legal_scheme"]
+                for form in self.code_lists["aid_form"]} - set(self.benefit_types)
+
+
+def _codes_in_force(seed: str, column: str, as_of: dt.date, seeds_dir) -> dict[str, set]:
+    """flow code -> the values of `column` in the dated list seed's rows in force."""
+    lists = {}
+    for row in seed_rows(seed, seeds_dir):
+        if in_force(row, as_of):
+            lists.setdefault(row["flow_code"], set()).add(row[column])
+    return lists
+
+
+def read_catalogue(as_of: dt.date, seeds_dir=SEEDS_DIR) -> Catalogue:
+    """RULES.md §2-§5 and §7, the data: the flows, lists and criteria rows in force on
+    as_of_date (each row by its own valid_from/valid_to), the benefit types, the
+    population-register document types and the code lists."""
+    documents = _codes_in_force("rules/rule_flow_document_types", "document_type", as_of, seeds_dir)
+    grounds = _codes_in_force("rules/rule_flow_residence_grounds", "residence_ground", as_of, seeds_dir)
+    counted_types = _codes_in_force("rules/rule_flow_benefit_types", "benefit_type", as_of, seeds_dir)
+    criteria = {}
+    for row in seed_rows("rules/rule_flow_criteria", seeds_dir):
+        if in_force(row, as_of):
+            criteria.setdefault(row["flow_code"], []).append(Criterion(
+                code=row["criterion_code"], kind=row["criterion_kind"],
+                threshold=int(row["threshold_value"]) if row["threshold_value"] else None,
+                unit=row["threshold_unit"] or None, prior_aid_flow=row["prior_aid_flow_code"] or None,
+                tie_break_rank=int(row["tie_break_rank"])))
+    flows = {}
+    for row in seed_rows("rules/rule_flows", seeds_dir):
+        if in_force(row, as_of):
+            code = row["flow_code"]
+            flows[code] = Flow(
+                code=code, documents=frozenset(documents.get(code, ())),
+                grounds=frozenset(grounds.get(code, ())),
+                counted_types=frozenset(counted_types.get(code, ())),
+                deferred=row["flow_status"] == "deferred", counting_mode=row["counting_mode"],
+                unit=row["counted_unit"], criteria=tuple(criteria.get(code, ())))
+    code_lists = {}
+    for column, (seed, code_column, code_list) in CODE_LIST_SEEDS.items():
+        code_lists[column] = {row[code_column] for row in seed_rows(seed, seeds_dir)
+                              if code_list is None or row["code_list"] == code_list}
+    return Catalogue(
+        flows=flows,
+        benefit_types={(row["legal_scheme"], row["aid_form"]): row["benefit_type"]
+                       for row in seed_rows("reference/ref_benefit_types", seeds_dir)},
+        population_register_documents=frozenset(
+            row["document_type"] for row in seed_rows("reference/ref_document_types", seeds_dir)
+            if row["is_population_register"] == "true"),
+        code_lists=code_lists)
 # ---------------------------------------------------------------------------------
 # Small helpers
 # ---------------------------------------------------------------------------------
@@ -198,8 +261,8 @@ def _parse(value, kind, source, column, row_number):
 # ---------------------------------------------------------------------------------
 # §2: validation, versions, quarantine
 # ---------------------------------------------------------------------------------
-def _row_defect(source: str, row: dict, as_of: dt.date):
-    """The first row-level quarantine reason that applies, or None."""
+def _row_defect(source: str, row: dict, as_of: dt.date, catalogue: Catalogue):
+    """RULES.md §2: the first row-level quarantine reason that applies, or None."""
     if row[BUSINESS_KEY[source]] is None or row["insz"] is None:
         return "MISSING_KEY"
     if not insz_is_valid(row["insz"], as_of):
@@ -215,14 +278,14 @@ def _row_defect(source: str, row: dict, as_of: dt.date):
         elif column == "ocmw_nis_code":
             bad = not (len(value) == 5 and all("0" <= ch <= "9" for ch in value))
         else:
-            bad = value not in CODE_LISTS[column]
+            bad = value not in catalogue.code_lists[column]
         if bad:
             return "UNKNOWN_CODE"
     if source == "residence_permits" and row["valid_to"] is not None and row["valid_to"] < row["valid_from"]:
         return "END_BEFORE_START"
     if source == "aid_decisions" and row["period_end"] is not None and row["period_end"] < row["period_start"]:
         return "END_BEFORE_START"
-    if source == "aid_decisions" and (row["legal_scheme"], row["aid_form"]) in IMPOSSIBLE_SCHEME_FORMS:
+    if source == "aid_decisions" and (row["legal_scheme"], row["aid_form"]) in catalogue.impossible_scheme_forms:
         return "IMPOSSIBLE_SCHEME_FORM"
     return None
 
@@ -231,8 +294,8 @@ def _content(source: str, row: dict) -> tuple:
     return tuple(row[column] for column, _, _ in SOURCES[source])
 
 
-def _place_source(source, rows, as_of, reference_defect):
-    """Places every row of one source; returns the staged rows by business key.
+def _place_source(source, rows, as_of, catalogue, reference_defect):
+    """RULES.md §2: places every row of one source; returns the staged rows by business key.
 
     rows: normalised rows with "_row" (1-based row number) and "_place"/"_reason" set here.
     reference_defect(row) -> reason or None, against the parents' staged versions."""
@@ -244,7 +307,7 @@ def _place_source(source, rows, as_of, reference_defect):
         if row["recorded_at"] is not None and row["recorded_at"] >= cutoff:
             row["_place"] = "NOT_YET_EFFECTIVE"
             continue
-        defect = _row_defect(source, row, as_of)
+        defect = _row_defect(source, row, as_of, catalogue)
         if defect:
             row["_place"], row["_reason"] = "QUARANTINED", defect
         else:
@@ -277,11 +340,13 @@ def _place_source(source, rows, as_of, reference_defect):
     return staged
 
 
+
 # ---------------------------------------------------------------------------------
-# The evaluation
+# The evaluation: one function per section of RULES.md, in the order evaluate() calls them
 # ---------------------------------------------------------------------------------
 @dataclass
 class Result:
+    """What evaluate() returns: the rows of the four outputs the differential test compares."""
     eligibility: list = field(default_factory=list)
     person_status: list = field(default_factory=list)
     placements: list = field(default_factory=list)
@@ -300,12 +365,45 @@ def read_landing_csv(folder) -> dict:
     return landing
 
 
-def evaluate(landing: dict, as_of_date, counting_mode=None, enabled_deferred_flows=()) -> Result:
-    as_of = dt.date.fromisoformat(as_of_date) if isinstance(as_of_date, str) else as_of_date
+def evaluate(landing: dict, as_of_date, counting_mode=None, enabled_deferred_flows=(),
+             seeds_dir=SEEDS_DIR) -> Result:
+    """RULES.md §1-§7 and §9 on the landing rows, with the rule catalogue of `seeds_dir`:
+    the evaluation date (§1) and the catalogue rows in force on it; every landing row placed
+    (§2); the persons held for data quality (§7); the reimbursed decision-months (§3); then
+    per staged person: aid days (§3), residence episodes (§4), the eligibility rows with
+    their criterion, due date and status (§5-§7), the person's status (§7) and benefit
+    durations (§9)."""
+    as_of = evaluation_date(as_of_date)
+    catalogue = read_catalogue(as_of, seeds_dir)
     enabled = set(enabled_deferred_flows or ())
     result = Result()
+    result.rows, result.staged, result.placements = place_landing_rows(landing, as_of, catalogue)
+    held = held_for_data_quality(result.rows, result.staged, as_of)
+    month_paid_on = reimbursed_decision_months(result.staged["reimbursements"], as_of)
+    for person in persons_with_facts(result.staged, month_paid_on, catalogue, as_of):
+        rows = eligibility_rows(person, catalogue.flows, counting_mode, enabled, held, as_of)
+        result.eligibility.extend(rows)
+        if person.granted:
+            result.person_status.append(person_status(person, rows, catalogue.flows, as_of))
+        result.benefit_durations.extend(
+            benefit_durations(person, result.staged["reimbursements"], catalogue, as_of))
+    return result
 
-    # ---- §2 normalise and place, parents before children
+
+# ---- §1 evaluation date
+def evaluation_date(as_of_date) -> dt.date:
+    """RULES.md §1: everything is evaluated as of `as_of_date` (a date or ISO text); the
+    cut-offs it sets are applied where each fact is read (§2 recorded_at, §3 paid_on and
+    aid days)."""
+    return dt.date.fromisoformat(as_of_date) if isinstance(as_of_date, str) else as_of_date
+
+
+# ---- §2 validation, versions and quarantine
+def place_landing_rows(landing: dict, as_of: dt.date, catalogue: Catalogue):
+    """RULES.md §2: normalise every landing row and give it its place, parents before
+    children (the reference checks read the parents' staged versions).
+
+    Returns (rows by source, staged rows by source and business key, placements)."""
     rows = {}
     for source, columns in SOURCES.items():
         rows[source] = []
@@ -315,15 +413,12 @@ def evaluate(landing: dict, as_of_date, counting_mode=None, enabled_deferred_flo
             row["_row"] = number
             rows[source].append(row)
     staged = {}
-    staged["persons"] = _place_source("persons", rows["persons"], as_of, lambda row: None)
+
+    def place(source, reference_defect):
+        staged[source] = _place_source(source, rows[source], as_of, catalogue, reference_defect)
 
     def unknown_person(row):
         return None if row["insz"] in staged["persons"] else "UNKNOWN_PERSON"
-
-    staged["residence_permits"] = _place_source("residence_permits", rows["residence_permits"],
-                                                as_of, unknown_person)
-    staged["aid_decisions"] = _place_source("aid_decisions", rows["aid_decisions"], as_of,
-                                            unknown_person)
 
     def decision_reference(row):
         decision = staged["aid_decisions"].get(row["decision_id"])
@@ -333,15 +428,21 @@ def evaluate(landing: dict, as_of_date, counting_mode=None, enabled_deferred_flo
             return "PERSON_MISMATCH"
         return None
 
-    staged["reimbursements"] = _place_source("reimbursements", rows["reimbursements"], as_of,
-                                             decision_reference)
-    for source in SOURCES:
-        for row in rows[source]:
-            result.placements.append(dict(source=source, source_row_number=row["_row"],
-                                          place=row["_place"], reason_code=row["_reason"]))
-    result.staged, result.rows = staged, rows
+    place("persons", lambda row: None)
+    place("residence_permits", unknown_person)
+    place("aid_decisions", unknown_person)
+    place("reimbursements", decision_reference)
+    placements = [dict(source=source, source_row_number=row["_row"], place=row["_place"],
+                       reason_code=row["_reason"])
+                  for source in SOURCES for row in rows[source]]
+    return rows, staged, placements
 
-    # ---- §7 held for data quality
+
+# ---- §7 held for data quality (needs only §2's placements)
+def held_for_data_quality(rows: dict, staged: dict, as_of: dt.date) -> set:
+    """RULES.md §7: the insz named (validly) by a quarantined persons or residence_permits
+    row with a business key and a recorded_at, unless a staged row of the same key was
+    recorded after it."""
     held = set()
     for source in ("persons", "residence_permits"):
         key = BUSINESS_KEY[source]
@@ -356,235 +457,316 @@ def evaluate(landing: dict, as_of_date, counting_mode=None, enabled_deferred_flo
             if repaired is not None and repaired["recorded_at"] > row["recorded_at"]:
                 continue
             held.add(row["insz"])
+    return held
 
-    # ---- §4 flows in force on as_of_date (all seven rows from 2014-05-08, no end)
-    in_force = CATALOGUE_VALID_FROM <= as_of and (CATALOGUE_VALID_TO is None or as_of <= CATALOGUE_VALID_TO)
-    flows = FLOWS if in_force else {}
 
-    # ---- §3 reimbursed decision-months and their paid dates
+# ---- §3 aid days, benefit types and reimbursement
+def reimbursed_decision_months(reimbursements: dict, as_of: dt.date) -> dict:
+    """RULES.md §3: (decision_id, aid_month) -> paid date, for the decision-months whose
+    reimbursements paid by as_of_date sum to > 0; the paid date is the earliest paid_on
+    among those with a positive amount."""
     net = {}
     paid_dates = {}
-    for reimbursement in staged["reimbursements"].values():
+    for reimbursement in reimbursements.values():
         if reimbursement["paid_on"] > as_of:
             continue
         month_key = (reimbursement["decision_id"], reimbursement["aid_month"])
         net[month_key] = net.get(month_key, Decimal(0)) + reimbursement["amount_eur"]
         if reimbursement["amount_eur"] > 0:
             paid_dates.setdefault(month_key, []).append(reimbursement["paid_on"])
-    month_paid_on = {k: min(paid_dates[k]) for k, total in net.items() if total > 0}
+    return {k: min(paid_dates[k]) for k, total in net.items() if total > 0}
 
-    persons = staged["persons"]
+
+@dataclass
+class PersonFacts:
+    """One staged person with what the rules read about them."""
+    insz: str
+    person: dict
+    permits: list
+    granted: list        # staged decisions with status GRANTED (§2: WITHDRAWN grants nothing)
+    aid: dict            # §3: day -> [(benefit type, decision, paid date or None)]
+    episodes: dict       # §4: flow code -> episodes, each a sorted list of days
+    population_register_documents: frozenset
+
+    def is_population_register(self, permit) -> bool:
+        """RULES.md §7: a permit with register POPULATION or a population-register document."""
+        return (permit["register"] == "POPULATION"
+                or permit["document_type"] in self.population_register_documents)
+
+    def belgian_on(self, day) -> bool:
+        """RULES.md §7: nationality BE and belgian_since null or <= day."""
+        return self.person["nationality_code"] == "BE" and (
+            self.person["belgian_since"] is None or self.person["belgian_since"] <= day)
+
+    def population_register_on(self, day) -> bool:
+        """RULES.md §7: holds a population-register permit valid on day."""
+        return any(self.is_population_register(p) and _valid_on(p, day) for p in self.permits)
+
+
+def _valid_on(permit, day) -> bool:
+    """A permit is valid from valid_from to valid_to, both included (open: no end)."""
+    return permit["valid_from"] <= day and (permit["valid_to"] is None or day <= permit["valid_to"])
+
+
+def persons_with_facts(staged: dict, month_paid_on: dict, catalogue: Catalogue, as_of: dt.date):
+    """Every staged person in insz order, with their permits, GRANTED decisions, aid days
+    (§3) and residence episodes per flow (§4)."""
     permits_of, decisions_of = {}, {}
     for permit in staged["residence_permits"].values():
         permits_of.setdefault(permit["insz"], []).append(permit)
     for decision in staged["aid_decisions"].values():
         decisions_of.setdefault(decision["insz"], []).append(decision)
+    for insz in sorted(staged["persons"]):
+        person = PersonFacts(
+            insz=insz, person=staged["persons"][insz], permits=permits_of.get(insz, []),
+            granted=[d for d in decisions_of.get(insz, []) if d["status"] == "GRANTED"],
+            aid={}, episodes={},
+            population_register_documents=catalogue.population_register_documents)
+        person.aid = aid_days(person.granted, month_paid_on, catalogue.benefit_types, as_of)
+        person.episodes = residence_episodes(person, catalogue.flows, as_of)
+        yield person
 
-    def is_population_register(permit):
-        return permit["register"] == "POPULATION" or permit["document_type"] in POPULATION_REGISTER_DOCUMENTS
 
-    def valid_on(permit, day):
-        return permit["valid_from"] <= day and (permit["valid_to"] is None or day <= permit["valid_to"])
+def aid_days(granted: list, month_paid_on: dict, benefit_types: dict, as_of: dt.date) -> dict:
+    """RULES.md §3: day -> [(benefit type, decision, paid date or None)] over the aid days
+    [period_start, period_end] (open end and any end: up to as_of_date); the paid date is
+    that of the day's decision-month, None when the month is not reimbursed."""
+    aid = {}
+    for decision in granted:
+        benefit_type = benefit_types[(decision["legal_scheme"], decision["aid_form"])]
+        last = min(decision["period_end"] or as_of, as_of)
+        for day in days_between(decision["period_start"], last):
+            paid = month_paid_on.get((decision["decision_id"], month_of(day)))
+            aid.setdefault(day, []).append((benefit_type, decision, paid))
+    return aid
 
-    for insz in sorted(persons):
-        person = persons[insz]
-        permits = permits_of.get(insz, [])
-        granted = [d for d in decisions_of.get(insz, []) if d["status"] == "GRANTED"]
 
-        def belgian_on(day):
-            return person["nationality_code"] == "BE" and (
-                person["belgian_since"] is None or person["belgian_since"] <= day)
+# ---- §4 flows
+def residence_episodes(person: PersonFacts, flows: dict, as_of: dt.date) -> dict:
+    """RULES.md §4: flow code -> the person's residence episodes of the flow (sorted lists
+    of days): maximal runs of days holding a permit whose document type and ground are in
+    the flow's lists and that is not a population-register permit (§7); up to as_of_date."""
+    episodes = {}
+    for code, flow in flows.items():
+        qualifying_days = set()
+        for permit in person.permits:
+            if (permit["document_type"] in flow.documents
+                    and permit["residence_ground"] in flow.grounds
+                    and not person.is_population_register(permit)):
+                last = min(permit["valid_to"] or as_of, as_of)
+                qualifying_days.update(days_between(permit["valid_from"], last))
+        episodes[code] = runs_of(qualifying_days, lambda d: d + ONE_DAY)
+    return episodes
 
-        def population_register_on(day):
-            return any(is_population_register(p) and valid_on(p, day) for p in permits)
 
-        # aid days: day -> list of (benefit type, decision, paid date or None)
-        aid = {}
-        for decision in granted:
-            benefit_type = BENEFIT_TYPES[(decision["legal_scheme"], decision["aid_form"])]
-            last = min(decision["period_end"] or as_of, as_of)
-            for day in days_between(decision["period_start"], last):
-                paid = month_paid_on.get((decision["decision_id"], month_of(day)))
-                aid.setdefault(day, []).append((benefit_type, decision, paid))
+# ---- §5 criteria and §6 transfer_due_on
+# RULES.md §5: a counted unit is a day or a calendar month: (the unit of a day, the next unit).
+UNITS = {"day": (lambda day: day, lambda day: day + ONE_DAY), "month": (month_of, next_month)}
 
-        # §4 episodes per flow: lists of sorted day lists
-        episodes = {}
-        for code, flow in flows.items():
-            qualifying_days = set()
-            for permit in permits:
-                if (permit["document_type"] in flow["documents"]
-                        and permit["residence_ground"] in flow["grounds"]
-                        and not is_population_register(permit)):
-                    last = min(permit["valid_to"] or as_of, as_of)
-                    qualifying_days.update(days_between(permit["valid_from"], last))
-            episodes[code] = runs_of(qualifying_days, lambda d: d + ONE_DAY)
 
-        def counted_days(code, episode_days):
-            """day -> (paid date, decision) of the deciding decision (ADR 0005: among the
-            reimbursed decisions of the flow's counted types, earliest paid date, then
-            smallest decision_id)."""
-            types = flows[code]["counted_types"]
-            counted = {}
-            for day in episode_days:
-                options = [(paid, d["decision_id"], d) for (bt, d, paid) in aid.get(day, [])
-                           if bt in types and paid is not None]
-                if options:
-                    paid, _, decision = min(options, key=lambda o: (o[0], o[1]))
-                    counted[day] = (paid, decision)
-            return counted
+def counted_days(flow: Flow, episode_days, aid: dict) -> dict:
+    """RULES.md §5: the counted days of a flow in one episode: day -> (paid date, decision)
+    of the deciding decision (ADR 0005: among the reimbursed decisions of the flow's counted
+    types, earliest paid date, then smallest decision_id)."""
+    counted = {}
+    for day in episode_days:
+        options = [(paid, d["decision_id"], d) for (bt, d, paid) in aid.get(day, [])
+                   if bt in flow.counted_types and paid is not None]
+        if options:
+            paid, _, decision = min(options, key=lambda o: (o[0], o[1]))
+            counted[day] = (paid, decision)
+    return counted
 
-        def exists_on(day, counted):
-            return max(day, counted[day][0])
 
-        person_rows = []
-        for code, flow in flows.items():
-            mode = counting_mode or flow["counting_mode"]
-            for episode in episodes[code]:
-                counted = counted_days(code, episode)
-                if not counted:
-                    continue
-                candidates = []  # (transfer_due_on, criterion_met_on, tiebreak, criterion, count)
-                n = flow["threshold"]
-                if flow["unit"] == "day":
-                    days = sorted(counted)
-                    runs = runs_of(days, lambda d: d + ONE_DAY)
-                    exist = {d: exists_on(d, counted) for d in days}
+def exists_on(day, counted: dict):
+    """RULES.md §6: a counted day exists from the later of itself and its paid date."""
+    return max(day, counted[day][0])
 
-                    def count_for(met):
-                        if mode == "consecutive":
-                            return len(next(r for r in runs if met in r))
-                        return len(days)
 
-                    met = due = None
-                    if mode == "consecutive":
-                        first_long = next((r for r in runs if len(r) >= n), None)
-                        if first_long:
-                            met = first_long[n - 1]
-                            due = min(max(exist[d] for d in run[i:i + n])
-                                      for run in runs for i in range(len(run) - n + 1))
-                    elif len(days) >= n:
-                        met = days[n - 1]
-                        due = sorted(exist.values())[n - 1]
-                    if met is not None:
-                        candidates.append((due, met, 0, flow["criterion"], count_for(met)))
-                    # LEEFLOON_AFTER_ANNEX19_AID: prior aid counting for the deferred flow
-                    prior_flow = flow["prior_aid_flow"]
-                    if prior_flow in flows:
-                        prior = {}
-                        for prior_episode in episodes[prior_flow]:
-                            prior_counted = counted_days(prior_flow, prior_episode)
-                            for day in prior_counted:
-                                prior[day] = exists_on(day, prior_counted)
-                        # for each leefloon day L (ascending): the earliest existence date
-                        # of the prior aid days A < L, kept as a running minimum
-                        prior_days = sorted(prior)
-                        qualifying, earliest_prior, k = [], None, 0
-                        for L in days:
-                            while k < len(prior_days) and prior_days[k] < L:
-                                A = prior_days[k]
-                                earliest_prior = prior[A] if earliest_prior is None else min(earliest_prior, prior[A])
-                                k += 1
-                            if earliest_prior is not None:
-                                qualifying.append((L, max(exist[L], earliest_prior)))
-                        if qualifying:
-                            met2 = qualifying[0][0]
-                            due2 = min(when for _, when in qualifying)
-                            candidates.append((due2, met2, 1, PRIOR_AID_CRITERION, count_for(met2)))
-                else:
-                    months = {}
-                    for day in counted:
-                        months.setdefault(month_of(day), []).append(day)
-                    month_list = sorted(months)
-                    runs = runs_of(month_list, next_month)
-                    exist = {m: min(exists_on(d, counted) for d in months[m]) for m in month_list}
-                    met = due = count = None
-                    if mode == "consecutive":
-                        first_long = next((r for r in runs if len(r) >= n), None)
-                        if first_long:
-                            met = min(months[first_long[n - 1]])
-                            due = min(max(exist[m] for m in run[i:i + n])
-                                      for run in runs for i in range(len(run) - n + 1))
-                            count = len(next(r for r in runs if month_of(met) in r))
-                    elif len(month_list) >= n:
-                        met = min(months[month_list[n - 1]])
-                        due = sorted(exist.values())[n - 1]
-                        count = len(month_list)
-                    if met is not None:
-                        candidates.append((due, met, 0, flow["criterion"], count))
-                if not candidates:
-                    continue
-                due, met, _, criterion, count = min(candidates)
-                if belgian_on(due):
-                    status = "EXCLUDED_BELGIAN"
-                elif population_register_on(due):
-                    status = "EXCLUDED_POPULATION_REGISTER"
-                elif insz in held:
-                    status = "HELD_DATA_QUALITY"
-                elif flow["deferred"] and code not in enabled:
-                    status = "DEFERRED_TECHNICAL"
-                else:
-                    status = "TRANSFER"
-                person_rows.append(dict(
-                    insz=insz, flow_code=code, criterion_code=criterion,
-                    episode_start=episode[0],
-                    episode_end=None if episode[-1] >= as_of else episode[-1],
-                    criterion_met_on=met, transfer_due_on=due, transfer_status=status,
-                    counted_days=count if flow["unit"] == "day" else None,
-                    counted_months=count if flow["unit"] == "month" else None,
-                    ocmw_nis_code=counted[met][1]["ocmw_nis_code"]))
-        result.eligibility.extend(person_rows)
+def counted_units(counted: dict, unit: str):
+    """RULES.md §5-§6: the counted units (days or calendar months) of an episode, sorted:
+    (unit -> its counted days, the runs of consecutive units, unit -> the date it exists:
+    the earliest existence date over its counted days)."""
+    unit_of, following = UNITS[unit]
+    units = {}
+    for day in counted:
+        units.setdefault(unit_of(day), []).append(day)
+    runs = runs_of(units, following)
+    exist = {u: min(exists_on(d, counted) for d in units[u]) for u in units}
+    return units, runs, exist
 
-        # ---- §7 person status
-        if granted:
-            statuses = {r["transfer_status"] for r in person_rows}
-            reason = None
-            if "TRANSFER" in statuses:
-                final = "TRANSFER"
-            elif "HELD_DATA_QUALITY" in statuses:
-                final = "HELD_DATA_QUALITY"
-            elif "DEFERRED_TECHNICAL" in statuses:
-                final = "DEFERRED_TECHNICAL"
-            else:
-                final = "EXCLUDED"
-                episode_days = {code: {d for ep in episodes[code] for d in ep} for code in flows}
-                in_episode = [(code, day) for code in flows for day in aid if day in episode_days[code]]
-                counting = [(code, day) for code, day in in_episode
-                            if any(bt in flows[code]["counted_types"] for bt, _, _ in aid[day])]
-                reimbursed = [(code, day) for code, day in counting
-                              if any(bt in flows[code]["counted_types"] and paid is not None
-                                     for bt, _, paid in aid[day])]
-                if belgian_on(as_of) or "EXCLUDED_BELGIAN" in statuses:
-                    reason = "BELGIAN"
-                elif population_register_on(as_of) or "EXCLUDED_POPULATION_REGISTER" in statuses:
-                    reason = "POPULATION_REGISTER"
-                elif not in_episode:
-                    reason = "NO_AUTHORISED_CATEGORY"
-                elif not counting:
-                    reason = "NO_COUNTING_AID"
-                elif not reimbursed:
-                    reason = "NOT_REIMBURSED"
-                else:
-                    reason = "THRESHOLD_NOT_MET"
-            result.person_status.append(dict(insz=insz, final_status=final, exclusion_reason=reason))
 
-        # ---- §9 benefit durations (every benefit type of the person's GRANTED decisions)
-        by_type = {}
-        for decision in granted:
-            by_type.setdefault(BENEFIT_TYPES[(decision["legal_scheme"], decision["aid_form"])], []).append(decision)
-        for benefit_type, decisions in sorted(by_type.items()):
-            ids = {d["decision_id"] for d in decisions}
-            type_days = sorted(day for day, entries in aid.items()
-                               if any(bt == benefit_type for bt, _, _ in entries))
-            reimbursed_days = sorted(day for day, entries in aid.items()
-                                     if any(bt == benefit_type and paid is not None
-                                            for bt, _, paid in entries))
-            amount = sum((r["amount_eur"] for r in staged["reimbursements"].values()
-                          if r["decision_id"] in ids and r["paid_on"] <= as_of), Decimal("0.00"))
-            result.benefit_durations.append(dict(
-                insz=insz, benefit_type=benefit_type, aid_days=len(type_days),
-                reimbursed_days=len(reimbursed_days),
-                reimbursed_months=len({month_of(d) for d in reimbursed_days}),
-                reimbursed_amount_eur=amount,
-                first_aid_day=type_days[0] if type_days else None,
-                last_aid_day=type_days[-1] if type_days else None))
-    return result
+def threshold_criterion(counted: dict, threshold: int, unit: str, mode: str):
+    """RULES.md §5 (day and month criteria) and §6: (criterion_met_on, transfer_due_on) or
+    None. Met on the first counted day of the Nth unit: of the first run reaching N
+    (consecutive), of the episode (cumulative). Due on the earliest date by which some N
+    consecutive units (consecutive) or any N units (cumulative) all exist."""
+    units, runs, exist = counted_units(counted, unit)
+    if mode == "consecutive":
+        first_long = next((run for run in runs if len(run) >= threshold), None)
+        if first_long is None:
+            return None
+        met = min(units[first_long[threshold - 1]])
+        due = min(max(exist[u] for u in run[i:i + threshold])
+                  for run in runs for i in range(len(run) - threshold + 1))
+        return met, due
+    if len(units) < threshold:
+        return None
+    return min(units[sorted(units)[threshold - 1]]), sorted(exist.values())[threshold - 1]
+
+
+def prior_aid_criterion(counted: dict, prior_flow: Flow, prior_episodes: list, aid: dict):
+    """RULES.md §5 LEEFLOON_AFTER_ANNEX19_AID and §6: (criterion_met_on, transfer_due_on) or
+    None. A counted day L qualifies when an earlier reimbursed aid day A < L counts for the
+    prior (deferred) flow, in any of its episodes, enabled or not. Met on the first such L;
+    due on the earliest, over those L, of the later of the date L exists and the earliest
+    date on which some A before L exists."""
+    prior = {}
+    for prior_episode in prior_episodes:
+        prior_counted = counted_days(prior_flow, prior_episode, aid)
+        for day in prior_counted:
+            prior[day] = exists_on(day, prior_counted)
+    # for each counted day L (ascending): the earliest existence date of the prior aid
+    # days A < L, kept as a running minimum
+    prior_days = sorted(prior)
+    qualifying, earliest_prior, k = [], None, 0
+    for L in sorted(counted):
+        while k < len(prior_days) and prior_days[k] < L:
+            A = prior_days[k]
+            earliest_prior = prior[A] if earliest_prior is None else min(earliest_prior, prior[A])
+            k += 1
+        if earliest_prior is not None:
+            qualifying.append((L, max(exists_on(L, counted), earliest_prior)))
+    if not qualifying:
+        return None
+    return qualifying[0][0], min(when for _, when in qualifying)
+
+
+def counted_duration(counted: dict, unit: str, mode: str, met) -> int:
+    """RULES.md §5 counted_days / counted_months: consecutive - the length of the run of
+    counted units holding criterion_met_on; cumulative - all counted units of the episode."""
+    units, runs, _ = counted_units(counted, unit)
+    if mode == "consecutive":
+        return len(next(run for run in runs if UNITS[unit][0](met) in run))
+    return len(units)
+
+
+def episode_criterion(person: PersonFacts, flow: Flow, flows: dict, episode, mode: str):
+    """RULES.md §5-§6 for one episode: the criterion the row carries, as (transfer_due_on,
+    criterion_met_on, criterion code, counted duration, counted days), or None when no
+    criterion is met. Several met: the earliest transfer_due_on, then criterion_met_on,
+    then the catalogue's tie-break rank."""
+    counted = counted_days(flow, episode, person.aid)
+    candidates = []
+    for criterion in flow.criteria:
+        if criterion.kind == "threshold":
+            met_due = threshold_criterion(counted, criterion.threshold, criterion.unit, mode)
+        elif criterion.prior_aid_flow in flows:
+            met_due = prior_aid_criterion(counted, flows[criterion.prior_aid_flow],
+                                          person.episodes[criterion.prior_aid_flow], person.aid)
+        else:
+            met_due = None
+        if met_due is not None:
+            met, due = met_due
+            candidates.append((due, met, criterion.tie_break_rank, criterion.code))
+    if not candidates:
+        return None
+    due, met, _, code = min(candidates)
+    return due, met, code, counted_duration(counted, flow.unit, mode, met), counted
+
+
+# ---- §7 who is never transferred
+def transfer_status(person: PersonFacts, flow: Flow, due, held: set, enabled: set) -> str:
+    """RULES.md §7: the eligibility row's status, first match wins."""
+    if person.belgian_on(due):
+        return "EXCLUDED_BELGIAN"
+    if person.population_register_on(due):
+        return "EXCLUDED_POPULATION_REGISTER"
+    if person.insz in held:
+        return "HELD_DATA_QUALITY"
+    if flow.deferred and flow.code not in enabled:
+        return "DEFERRED_TECHNICAL"
+    return "TRANSFER"
+
+
+def eligibility_rows(person: PersonFacts, flows: dict, counting_mode, enabled: set, held: set,
+                     as_of: dt.date) -> list:
+    """RULES.md §5-§7: one fct_transfer_eligibility row per episode of a flow whose
+    criterion is met, with its status; the counting_mode var overrides each flow's mode."""
+    rows = []
+    for code, flow in flows.items():
+        mode = counting_mode or flow.counting_mode
+        for episode in person.episodes[code]:
+            chosen = episode_criterion(person, flow, flows, episode, mode)
+            if chosen is None:
+                continue
+            due, met, criterion, count, counted = chosen
+            rows.append(dict(
+                insz=person.insz, flow_code=code, criterion_code=criterion,
+                episode_start=episode[0],
+                episode_end=None if episode[-1] >= as_of else episode[-1],
+                criterion_met_on=met, transfer_due_on=due,
+                transfer_status=transfer_status(person, flow, due, held, enabled),
+                counted_days=count if flow.unit == "day" else None,
+                counted_months=count if flow.unit == "month" else None,
+                ocmw_nis_code=counted[met][1]["ocmw_nis_code"]))
+    return rows
+
+
+def person_status(person: PersonFacts, rows: list, flows: dict, as_of: dt.date) -> dict:
+    """RULES.md §7 fct_person_transfer_status (a person with a GRANTED decision): the best
+    status of their rows, else EXCLUDED with the first reason that applies."""
+    statuses = {r["transfer_status"] for r in rows}
+    for final in ("TRANSFER", "HELD_DATA_QUALITY", "DEFERRED_TECHNICAL"):
+        if final in statuses:
+            return dict(insz=person.insz, final_status=final, exclusion_reason=None)
+    aid = person.aid
+    episode_days = {code: {d for ep in person.episodes[code] for d in ep} for code in flows}
+    in_episode = [(code, day) for code in flows for day in aid if day in episode_days[code]]
+    counting = [(code, day) for code, day in in_episode
+                if any(bt in flows[code].counted_types for bt, _, _ in aid[day])]
+    reimbursed = [(code, day) for code, day in counting
+                  if any(bt in flows[code].counted_types and paid is not None
+                         for bt, _, paid in aid[day])]
+    if person.belgian_on(as_of) or "EXCLUDED_BELGIAN" in statuses:
+        reason = "BELGIAN"
+    elif person.population_register_on(as_of) or "EXCLUDED_POPULATION_REGISTER" in statuses:
+        reason = "POPULATION_REGISTER"
+    elif not in_episode:
+        reason = "NO_AUTHORISED_CATEGORY"
+    elif not counting:
+        reason = "NO_COUNTING_AID"
+    elif not reimbursed:
+        reason = "NOT_REIMBURSED"
+    else:
+        reason = "THRESHOLD_NOT_MET"
+    return dict(insz=person.insz, final_status="EXCLUDED", exclusion_reason=reason)
+
+
+# ---- §9 benefit durations
+def benefit_durations(person: PersonFacts, reimbursements: dict, catalogue: Catalogue,
+                      as_of: dt.date) -> list:
+    """RULES.md §9: one row per benefit type of the person's GRANTED decisions (every type,
+    the never-counted ones included)."""
+    by_type = {}
+    for decision in person.granted:
+        benefit_type = catalogue.benefit_types[(decision["legal_scheme"], decision["aid_form"])]
+        by_type.setdefault(benefit_type, []).append(decision)
+    rows = []
+    for benefit_type, decisions in sorted(by_type.items()):
+        ids = {d["decision_id"] for d in decisions}
+        type_days = sorted(day for day, entries in person.aid.items()
+                           if any(bt == benefit_type for bt, _, _ in entries))
+        reimbursed_days = sorted(day for day, entries in person.aid.items()
+                                 if any(bt == benefit_type and paid is not None
+                                        for bt, _, paid in entries))
+        amount = sum((r["amount_eur"] for r in reimbursements.values()
+                      if r["decision_id"] in ids and r["paid_on"] <= as_of), Decimal("0.00"))
+        rows.append(dict(
+            insz=person.insz, benefit_type=benefit_type, aid_days=len(type_days),
+            reimbursed_days=len(reimbursed_days),
+            reimbursed_months=len({month_of(d) for d in reimbursed_days}),
+            reimbursed_amount_eur=amount,
+            first_aid_day=type_days[0] if type_days else None,
+            last_aid_day=type_days[-1] if type_days else None))
+    return rows

@@ -17,7 +17,7 @@ import duckdb
 import pytest
 
 from dbt_compile import REPO_ROOT, dbt_env
-from scenario_runner import DEFERRED_FLOW_CODES, LANDING_COLUMNS
+from scenario_model import DEFERRED_FLOW_CODES, LANDING_COLUMNS
 
 from build_fixtures import AS_OF, PERSONS, _dbt  # noqa: F401  (fixtures: conftest.py)
 

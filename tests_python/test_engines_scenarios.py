@@ -27,10 +27,13 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import engines  # noqa: E402
-import scenario_runner as sr  # noqa: E402
+import scenario_compare as compare  # noqa: E402
+import scenario_dbt as dbt_runner  # noqa: E402
+import scenario_files as files  # noqa: E402
+import scenario_model as model  # noqa: E402
 
-SUITE = sr.load_suite()
-SELECTED = sr.selected_file_names(SUITE)
+SUITE = files.load_suite()
+SELECTED = files.selected_file_names(SUITE)
 ENGINES = [name.strip() for name in os.environ.get("DVZ_SCENARIO_ENGINES", "postgres,spark").split(",")
            if name.strip() and name.strip() != "duckdb"]
 
@@ -42,8 +45,8 @@ def spark_jobs(request, base):
     """On Spark the groups run with the session's other Spark builds (spark_batch)."""
     if "spark" not in ENGINES:
         return []
-    builder = sr.GroupBuilder(SUITE, base / "scenarios_spark", engine="spark")
-    jobs, finish = sr.engine_group_jobs(builder.pending_groups(
+    builder = dbt_runner.GroupBuilder(SUITE, base / "scenarios_spark", engine="spark")
+    jobs, finish = dbt_runner.engine_group_jobs(builder.pending_groups(
         [name for name in SELECTED if name not in SUITE.errors]), "spark")
     _SPARK.update(builder=builder, finish=finish)
     return jobs
@@ -59,7 +62,7 @@ def engine_builds(request, tmp_path_factory):
         builder = _SPARK["builder"]
         builder.results.update(_SPARK["finish"](outcomes))
         return builder
-    builder = sr.GroupBuilder(SUITE, tmp_path_factory.mktemp(f"scenarios_{engine}"), engine=engine)
+    builder = dbt_runner.GroupBuilder(SUITE, tmp_path_factory.mktemp(f"scenarios_{engine}"), engine=engine)
     started = time.monotonic()
     builder.build([name for name in SELECTED if name not in SUITE.errors])
     print(f"\n{engine}: {len(builder.results)} scenario group(s) built in {time.monotonic() - started:.0f} s")
@@ -71,9 +74,9 @@ def engine_builds(request, tmp_path_factory):
 def test_scenario_on_engine(engine_builds, scenario_file):
     try:
         scenario = SUITE.get(scenario_file)
-    except sr.ScenarioFormatError as exc:
+    except model.ScenarioFormatError as exc:
         pytest.fail(str(exc), pytrace=False)
-    report = sr.compare_scenario(scenario, engine_builds.result_for(scenario))
+    report = compare.compare_scenario(scenario, engine_builds.result_for(scenario))
     if report:
         pytest.fail(f"[{engine_builds.engine}] {report}", pytrace=False)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import importlib.util
+import json
 import re
 import sys
 from pathlib import Path
@@ -21,7 +22,10 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
+import yaml
 from stdnum.be import ssn
+
+from build_fixtures import _dbt
 
 REPO = Path(__file__).resolve().parents[1]
 AS_OF = dt.date(2026, 6, 30)
@@ -42,6 +46,18 @@ PARQUET_TYPES = {"date": pa.date32(), "ts": pa.timestamp("us"), "amt": pa.decima
 REASONS_RULES = ["MISSING_KEY", "INVALID_INSZ", "MISSING_VALUE", "UNKNOWN_CODE", "END_BEFORE_START",
                  "IMPOSSIBLE_SCHEME_FORM", "CONFLICTING_VERSIONS", "UNKNOWN_PERSON",
                  "UNKNOWN_DECISION", "PERSON_MISMATCH"]
+
+# Where each reason of RULES.md §2 can apply (a code column, a period, a parent...).
+APPLICABLE = {
+    "persons": ["MISSING_KEY", "INVALID_INSZ", "MISSING_VALUE", "UNKNOWN_CODE", "CONFLICTING_VERSIONS"],
+    "residence_permits": ["MISSING_KEY", "INVALID_INSZ", "MISSING_VALUE", "UNKNOWN_CODE",
+                          "END_BEFORE_START", "CONFLICTING_VERSIONS", "UNKNOWN_PERSON"],
+    "aid_decisions": ["MISSING_KEY", "INVALID_INSZ", "MISSING_VALUE", "UNKNOWN_CODE",
+                      "END_BEFORE_START", "IMPOSSIBLE_SCHEME_FORM", "CONFLICTING_VERSIONS",
+                      "UNKNOWN_PERSON"],
+    "reimbursements": ["MISSING_KEY", "INVALID_INSZ", "MISSING_VALUE", "CONFLICTING_VERSIONS",
+                       "UNKNOWN_DECISION", "PERSON_MISMATCH"],
+}
 
 
 def _type_of(column: str) -> pa.DataType:
@@ -143,7 +159,6 @@ def test_duckdb_reads_csv_back_exactly(adv):
 
 
 def test_generation_json(adv):
-    import json
     info = json.loads((adv / "_generation.json").read_text())
     assert info["seed"] == 42 and info["persons"] == N and info["as_of"] == AS_OF.isoformat()
     assert info["adversarial"] is True
@@ -157,17 +172,7 @@ def test_expected_quarantine_covers_every_reason(adv):
     for r in rows:
         by_source.setdefault(r["source"], []).append(r["reason_code"])
     assert {r["reason_code"] for r in rows} == set(REASONS_RULES)
-    applicable = {
-        "persons": ["MISSING_KEY", "INVALID_INSZ", "MISSING_VALUE", "UNKNOWN_CODE", "CONFLICTING_VERSIONS"],
-        "residence_permits": ["MISSING_KEY", "INVALID_INSZ", "MISSING_VALUE", "UNKNOWN_CODE",
-                              "END_BEFORE_START", "CONFLICTING_VERSIONS", "UNKNOWN_PERSON"],
-        "aid_decisions": ["MISSING_KEY", "INVALID_INSZ", "MISSING_VALUE", "UNKNOWN_CODE",
-                          "END_BEFORE_START", "IMPOSSIBLE_SCHEME_FORM", "CONFLICTING_VERSIONS",
-                          "UNKNOWN_PERSON"],
-        "reimbursements": ["MISSING_KEY", "INVALID_INSZ", "MISSING_VALUE", "CONFLICTING_VERSIONS",
-                           "UNKNOWN_DECISION", "PERSON_MISMATCH"],
-    }
-    for source, reasons in applicable.items():
+    for source, reasons in APPLICABLE.items():
         for reason in reasons:
             assert by_source[source].count(reason) >= 3, (source, reason)
     nye = _read_expected(adv / "_expected_not_yet_effective.csv")
@@ -179,6 +184,41 @@ def test_expected_quarantine_covers_every_reason(adv):
         positions = [int(r["source_row_number"]) for r in rows if r["source"] == source]
         total = pq.read_metadata(adv / f"{source}.parquet").num_rows
         assert min(positions) < total / 2 < max(positions), source
+
+
+
+def test_every_reason_has_exactly_one_recipe():
+    """The bad-row recipes of the generator (generate_landing.RECIPES): one per reason of
+    RULES.md §2, the reasons the warehouse declares (stg_landing__row_placements), each
+    planted in every landing file where the reason applies."""
+    declared = yaml.safe_load((REPO / "models/staging/landing/stg_landing__row_placements.yml").read_text())
+    column = next(c for c in declared["models"][0]["columns"] if c["name"] == "reason_code")
+    warehouse = next(t["accepted_values"]["arguments"]["values"] for t in column["data_tests"] if "accepted_values" in t)
+    assert sorted(warehouse) == sorted(REASONS_RULES)
+    reasons = [recipe.reason for recipe in gen.RECIPES]
+    assert reasons == REASONS_RULES  # each once, in the order of RULES.md §2
+    for recipe in gen.RECIPES:
+        assert sorted(recipe.sources) == sorted(s for s, applies in APPLICABLE.items() if recipe.reason in applies)
+        assert callable(recipe.plant) and recipe.fault.strip(), recipe.reason
+
+
+def test_built_landing_quarantines_a_row_with_every_recipe(adv, tmp_path):
+    """The adversarial set built by dbt (staging only): every planted row is quarantined
+    with its planned reason, so each recipe's rows in each of its files are."""
+    result = _dbt(["build", "--select", "+stg_landing__row_placements", "--exclude-resource-type", "test",
+                   "unit_test", "--vars", json.dumps({"as_of_date": AS_OF.isoformat()})], tmp_path, adv)
+    assert result.returncode == 0, result.stdout[-3000:]
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as con:
+        quarantined = set(con.execute("""
+            select source, source_row_number, reason_code from staging.stg_landing__row_placements
+            where place = 'QUARANTINED'""").fetchall())
+    planned = {(r["source"], int(r["source_row_number"]), r["reason_code"])
+               for r in _read_expected(adv / "_expected_quarantine.csv")}
+    assert sorted(planned - quarantined)[:10] == [] and sorted(quarantined - planned)[:10] == []
+    built = {(source, reason) for source, _, reason in quarantined}
+    missing = [(source, recipe.reason) for recipe in gen.RECIPES for source in recipe.sources
+               if (source, recipe.reason) not in built]
+    assert missing == []
 
 
 def test_spot_checks_of_expected_reasons(adv):

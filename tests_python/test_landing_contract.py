@@ -130,11 +130,11 @@ def test_a_column_added_to_the_declaration_reaches_dbt_and_python(tmp_path):
     probe = (
         "import sys, json\n"
         "sys.path[:0] = ['scripts', 'scripts/benchmark', 'tests_python']\n"
-        "import landing_contract, generate_landing, scenario_runner, reference_rules, run_benchmarks\n"
+        "import landing_contract, generate_landing, scenario_model, reference_rules, run_benchmarks\n"
         "print(json.dumps({\n"
         "  'landing_contract': landing_contract.COLUMN_NAMES['persons'][-1],\n"
         "  'generate_landing': [generate_landing.COLUMNS['persons'][-1][0], str(generate_landing.COLUMNS['persons'][-1][1])],\n"
-        "  'scenario_runner': scenario_runner.LANDING_COLUMNS['persons'][-1],\n"
+        "  'scenario_model': scenario_model.LANDING_COLUMNS['persons'][-1],\n"
         "  'reference_rules': list(reference_rules.SOURCES['persons'][-1]),\n"
         "  'run_benchmarks': run_benchmarks.FLOOR_COLUMNS['persons'][-1],\n"
         "}))\n")
@@ -143,7 +143,7 @@ def test_a_column_added_to_the_declaration_reaches_dbt_and_python(tmp_path):
     assert json.loads(seen.stdout.strip().splitlines()[-1]) == {
         "landing_contract": PROBE,
         "generate_landing": [PROBE, "date32[day]"],
-        "scenario_runner": PROBE,
+        "scenario_model": PROBE,
         "reference_rules": [PROBE, "date", True],
         "run_benchmarks": PROBE,
     }

@@ -21,11 +21,15 @@ Two small builds of the copy on a hand-written landing set (as_of 2026-06-30 wit
 enabled; as_of 2025-12-31 without) check the outcome worked out by hand from RULES.md
 (the comment above PERSONS), the decision trace, the dashboard's flow list,
 the docs, and that the exclusion tests of RULES.md §7 ran and passed on the D4 rows.
+The independent reading of RULES.md (reference_rules.py), given the copy's seed folder,
+finds the same outcome without a build, and the old one with the project's seeds: it
+reads the catalogue from the seeds, it keeps no copy of its own.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import filecmp
 import json
 import subprocess
@@ -35,8 +39,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+import reference_rules as ref
 from dbt_compile import PROJECT_PARTS, REPO_ROOT, copy_project, dbt_env
-from scenario_runner import LANDING_COLUMNS, SCENARIO_SELECTION, person_key
+from scenario_dbt import SCENARIO_SELECTION
+from scenario_model import LANDING_COLUMNS, person_key
 
 DASHBOARD_DIR = REPO_ROOT / "dashboard"
 TEST_LEGAL_REFERENCE = "TEST ONLY (issue 17): imagined authorisation for family members of students"
@@ -307,6 +313,44 @@ def test_before_2026_c1_still_needs_90_days_and_d4_is_deferred(early):
         select threshold_value, is_criterion_met, longest_run_counted_days, cast(criterion_valid_from as varchar)
         from marts.fct_transfer_decision_trace
         where flow_code = 'C1' and criterion_code = 'LEEFLOON_90_DAYS'""") == [(90, False, 70, "2014-05-08")]
+
+
+def _oracle(project: Path, as_of: str, seeds: Path, enabled: tuple[str, ...] = ()) -> tuple[dict, dict]:
+    """The independent reading of RULES.md (reference_rules) on the landing set, with the
+    rule catalogue of the seed folder `seeds`: (eligibility, person status) by alias, in
+    the shapes of the dbt checks above."""
+    alias_of = {person["insz"]: alias for alias, person in PERSONS.items()}
+    result = ref.evaluate(ref.read_landing_csv(project.parent / "landing"), as_of,
+                          enabled_deferred_flows=enabled, seeds_dir=seeds)
+    eligibility = {alias_of[row["insz"]]: tuple(
+        row[column].isoformat() if hasattr(row[column], "isoformat") else row[column]
+        for column in ref.ELIGIBILITY_COLUMNS[1:]) for row in result.eligibility}
+    assert len(eligibility) == len(result.eligibility), result.eligibility
+    statuses = {alias_of[row["insz"]]: (row["final_status"], row["exclusion_reason"]) for row in result.person_status}
+    return eligibility, statuses
+
+
+def test_the_reference_oracle_reads_d4_and_the_60_day_row_from_the_seeds(project):
+    """reference_rules keeps no copy of the catalogue: given the copy's seed folder it finds
+    the outcome worked out by hand (the dbt checks above); given the project's own seeds,
+    the same landing set has no D4 row and C1 still needs 90 days. No dbt build needed."""
+    late = _oracle(project, LATE_AS_OF, project / "seeds", enabled=("D4",))
+    assert late == (LATE_ELIGIBILITY, {
+        "D4": ("TRANSFER", None), "D4_BE": ("EXCLUDED", "BELGIAN"),
+        "D4_POP": ("EXCLUDED", "POPULATION_REGISTER"), "C1": ("TRANSFER", None)})
+    early_eligibility, early_status = _oracle(project, EARLY_AS_OF, project / "seeds")
+    assert set(early_eligibility) == {"D4", "D4_BE", "D4_POP"}
+    assert early_eligibility["D4"][6] == "DEFERRED_TECHNICAL"
+    assert early_status["C1"] == ("EXCLUDED", "THRESHOLD_NOT_MET")
+    # One C1 threshold row in force on each side of 2026-01-01 (valid_to inclusive).
+    for as_of, threshold in ((EARLY_AS_OF, 90), (LATE_AS_OF, 60)):
+        c1 = ref.read_catalogue(dt.date.fromisoformat(as_of), project / "seeds").flows["C1"]
+        assert [(c.code, c.threshold) for c in c1.criteria] == [
+            ("LEEFLOON_90_DAYS", threshold), ("LEEFLOON_AFTER_ANNEX19_AID", None)], as_of
+    # The project's own catalogue: STUDENT_FAMILY has no flow, C1's threshold is 90 days.
+    assert _oracle(project, LATE_AS_OF, REPO_ROOT / "seeds", enabled=("D4",)) == ({}, {
+        "D4": ("EXCLUDED", "NO_AUTHORISED_CATEGORY"), "D4_BE": ("EXCLUDED", "BELGIAN"),
+        "D4_POP": ("EXCLUDED", "POPULATION_REGISTER"), "C1": ("EXCLUDED", "THRESHOLD_NOT_MET")})
 
 
 def test_the_trace_quotes_the_d4_catalogue_row_and_the_c1_row_in_force(late):

@@ -57,7 +57,7 @@ import duckdb
 import pytest
 
 from dbt_compile import REPO_ROOT, dbt_env
-from scenario_runner import LANDING_COLUMNS, alias_insz
+from scenario_model import LANDING_COLUMNS, alias_insz
 
 AS_OF = "2017-06-30"
 SALT = "timeline-test-salt"

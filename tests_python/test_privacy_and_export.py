@@ -33,7 +33,7 @@ import pytest
 
 from build_fixtures import AS_OF
 from dbt_compile import REPO_ROOT, dbt_env
-from scenario_runner import DEFERRED_FLOW_CODES
+from scenario_model import DEFERRED_FLOW_CODES
 
 SALT = "end-to-end-salt"  # the shared build's salt (build_fixtures.py)
 EXPORT_FIELDS = [

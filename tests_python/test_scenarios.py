@@ -12,9 +12,11 @@ DuckDB file) and compares both marts with the expectations as multisets.
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime as dt
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -22,10 +24,14 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import scenario_runner as sr  # noqa: E402
+import scenario_compare as compare  # noqa: E402
+import scenario_dbt as dbt_runner  # noqa: E402
+import scenario_files as files  # noqa: E402
+import scenario_landing as landing  # noqa: E402
+import scenario_model as model  # noqa: E402
 
-SUITE = sr.load_suite()
-SELECTED = sr.selected_file_names(SUITE)
+SUITE = files.load_suite()
+SELECTED = files.selected_file_names(SUITE)
 
 
 # ----------------------------------------------------------------- end to end
@@ -34,9 +40,9 @@ SELECTED = sr.selected_file_names(SUITE)
 @pytest.fixture(scope="session")
 def scenario_builds(request, tmp_path_factory):
     """Builds every vars group needed by the collected scenario tests, once."""
-    workdir = sr.os.environ.get("DVZ_SCENARIO_WORKDIR")
+    workdir = os.environ.get("DVZ_SCENARIO_WORKDIR")
     base = Path(workdir) if workdir else tmp_path_factory.mktemp("scenario_builds")
-    builder = sr.GroupBuilder(SUITE, base)
+    builder = dbt_runner.GroupBuilder(SUITE, base)
     wanted = [
         item.callspec.params["scenario_file"]
         for item in request.session.items
@@ -51,9 +57,9 @@ def scenario_builds(request, tmp_path_factory):
 def test_scenario(scenario_file, scenario_builds):
     try:
         scenario = SUITE.get(scenario_file)
-    except sr.ScenarioFormatError as exc:
+    except model.ScenarioFormatError as exc:
         pytest.fail(str(exc), pytrace=False)
-    report = sr.compare_scenario(scenario, scenario_builds.result_for(scenario))
+    report = compare.compare_scenario(scenario, scenario_builds.result_for(scenario))
     if report:
         pytest.fail(report, pytrace=False)
 
@@ -67,7 +73,7 @@ def test_scenario_file_is_valid(scenario_file):
     """Format (README.md) and suite-wide uniqueness of the insz numbers."""
     try:
         SUITE.get(scenario_file)
-    except sr.ScenarioFormatError as exc:
+    except model.ScenarioFormatError as exc:
         pytest.fail(str(exc), pytrace=False)
 
 
@@ -83,7 +89,7 @@ def test_scenario_expectations_are_coherent(scenario_file):
     scenario = SUITE.get(scenario_file)
     as_of = scenario.vars_key.as_of_date
     problems = []
-    col = {c: i for i, c in enumerate(sr.ELIGIBILITY_COLUMNS)}
+    col = {c: i for i, c in enumerate(model.ELIGIBILITY_COLUMNS)}
     for row in scenario.expected_eligibility:
         label = f"{scenario.display_insz(row[0])} {row[col['flow_code']]}"
         met, due = row[col["criterion_met_on"]], row[col["transfer_due_on"]]
@@ -98,7 +104,7 @@ def test_scenario_expectations_are_coherent(scenario_file):
             problems.append(f"{label}: criterion_met_on {met} after episode_end {end}")
         if as_of and end is not None and end >= as_of:
             problems.append(f"{label}: episode_end {end} must be null when the episode covers as_of")
-        days_flow = row[col["flow_code"]] in sr.DAY_FLOWS
+        days_flow = row[col["flow_code"]] in model.DAY_FLOWS
         if days_flow != (row[col["counted_days"]] is not None):
             problems.append(f"{label}: counted_days must be set exactly for C1/C2")
         if days_flow == (row[col["counted_months"]] is not None):
@@ -113,7 +119,7 @@ def test_scenario_expectations_are_coherent(scenario_file):
         # This helper's files (a*) never quarantine a decision: every person with a
         # GRANTED decision must have a person_status expectation (RULES.md §7).
         granted = {
-            sr.normalise_insz(r["insz"])
+            model.normalise_insz(r["insz"])
             for r in scenario.landing["aid_decisions"]
             if (r["status"] or "").strip().upper() == "GRANTED"
         }
@@ -125,7 +131,7 @@ def test_scenario_expectations_are_coherent(scenario_file):
 @pytest.mark.scenario_unit
 def test_scenario_filter_matches_something():
     assert SELECTED or not SUITE.paths, (
-        f"DVZ_SCENARIO_FILTER={sr.os.environ.get('DVZ_SCENARIO_FILTER')!r} matches no scenario file"
+        f"DVZ_SCENARIO_FILTER={os.environ.get('DVZ_SCENARIO_FILTER')!r} matches no scenario file"
     )
 
 
@@ -184,8 +190,8 @@ def test_alias_numbers_are_valid_deterministic_and_distinct():
     seen = {}
     for scenario in ("a01_x", "a02_y", "b07_z"):
         for alias in ("alice", "bob", "carol", "dave", "erin"):
-            number = sr.alias_insz(scenario, alias)
-            assert number == sr.alias_insz(scenario, alias)
+            number = model.alias_insz(scenario, alias)
+            assert number == model.alias_insz(scenario, alias)
             assert ssn.is_valid(number), number
             assert len(number) == 11 and number.isdigit()
             assert 50 <= int(number[:2]) <= 89
@@ -198,22 +204,22 @@ def test_alias_numbers_are_valid_deterministic_and_distinct():
 
 @pytest.mark.scenario_unit
 def test_alias_detection_and_normalisation():
-    assert sr.is_insz_alias("alice")
-    assert sr.is_insz_alias("mary_ann")
-    assert not sr.is_insz_alias("85.07.30-033.28")
-    assert not sr.is_insz_alias("alice2")
-    assert not sr.is_insz_alias("")
-    assert not sr.is_insz_alias("  ")
-    assert not sr.is_insz_alias(None)
-    assert sr.normalise_insz("85.07.30-033.28") == "85073003328"
-    assert sr.normalise_insz(None) is None
+    assert model.is_insz_alias("alice")
+    assert model.is_insz_alias("mary_ann")
+    assert not model.is_insz_alias("85.07.30-033.28")
+    assert not model.is_insz_alias("alice2")
+    assert not model.is_insz_alias("")
+    assert not model.is_insz_alias("  ")
+    assert not model.is_insz_alias(None)
+    assert model.normalise_insz("85.07.30-033.28") == "85073003328"
+    assert model.normalise_insz(None) is None
 
 
 @pytest.mark.scenario_unit
 def test_parse_replaces_aliases_prefixes_ids_and_formats_values(tmp_path):
     path, doc = _scenario(tmp_path)
-    scenario = sr.parse_scenario(path, doc)
-    alice = sr.alias_insz("x01_demo", "alice")
+    scenario = files.parse_scenario(path, doc)
+    alice = model.alias_insz("x01_demo", "alice")
     assert scenario.aliases == {"alice": alice}
     assert scenario.literal_numbers == {"85073003328"}
     assert scenario.insz_values == {alice, "85073003328"}
@@ -231,7 +237,7 @@ def test_parse_replaces_aliases_prefixes_ids_and_formats_values(tmp_path):
     assert reimbursement["amount_eur"] == "-12.3"
     assert scenario.landing["residence_permits"] == []
     # every contract column is present, missing ones as null
-    assert set(scenario.landing["persons"][0]) == set(sr.LANDING_COLUMNS["persons"])
+    assert set(scenario.landing["persons"][0]) == set(model.LANDING_COLUMNS["persons"])
     assert scenario.expected_eligibility == [
         (alice, "C1", "LEEFLOON_90_DAYS", "2014-06-01", None, "2015-03-31", "2015-04-10",
          "TRANSFER", 90, None, "21004"),
@@ -245,28 +251,55 @@ def test_parse_replaces_aliases_prefixes_ids_and_formats_values(tmp_path):
 @pytest.mark.parametrize(
     "change, message",
     [
-        (lambda d: d.pop("derivation"), "missing required key(s) ['derivation']"),
-        (lambda d: d.update(name="other"), "must equal the file stem"),
-        (lambda d: d["landing"]["persons"][0].update(colour="red"), "unknown column(s) ['colour']"),
-        (lambda d: d["landing"].update(people=[]), "unknown source 'people'"),
-        (lambda d: d["expected"]["eligibility"][0].pop("counted_days"), "missing column(s) ['counted_days']"),
-        (lambda d: d["expected"]["eligibility"][0].update(extra=1), "unknown column(s) ['extra']"),
-        (lambda d: d["expected"].pop("person_status"), "missing section(s) ['person_status']"),
-        (lambda d: d["expected"]["eligibility"][0].update(flow_code="C9"), "flow_code 'C9'"),
-        (lambda d: d["expected"]["eligibility"][0].update(criterion_met_on="2015-02-30"), "criterion_met_on"),
-        (lambda d: d["expected"]["person_status"][0].update(exclusion_reason="BELGIAN"), "exclusion_reason is set exactly"),
-        (lambda d: d["vars"].update(counting_mode="sometimes"), "vars.counting_mode"),
-        (lambda d: d["vars"].update(enabled_deferred_flows=["C1"]), "vars.enabled_deferred_flows"),
-        (lambda d: d["vars"].update(as_of="2015-01-01"), "unknown key(s) ['as_of']"),
-        (lambda d: d["landing"]["persons"][0].update(nationality_code=False), "as a boolean"),
-        (lambda d: d["landing"]["aid_decisions"][0].update(ocmw_nis_code=21004), "ocmw_nis_code"),
+        (lambda d: d.pop("derivation"), "$: 'derivation' is a required property"),
+        (lambda d: d.update(name="other"), "$.name: 'other' must equal the file stem 'x01_demo'"),
+        (lambda d: d.update(rules=[]), "$.rules: [] should be non-empty"),
+        (lambda d: d.update(description="  "), "$.description: '  ' does not match"),
+        (lambda d: d["landing"]["persons"][0].update(colour="red"),
+         "$.landing.persons[0]: Additional properties are not allowed ('colour' was unexpected)"),
+        (lambda d: d["landing"].update(people=[]), "$.landing: Additional properties are not allowed ('people'"),
+        (lambda d: d["expected"]["eligibility"][0].pop("counted_days"),
+         "$.expected.eligibility[0]: 'counted_days' is a required property"),
+        (lambda d: d["expected"]["eligibility"][0].update(extra=1),
+         "$.expected.eligibility[0]: Additional properties are not allowed ('extra' was unexpected)"),
+        (lambda d: d["expected"].pop("person_status"),
+         "$.expected: 'person_status' is a required property (write [] for 'no rows')"),
+        (lambda d: d["expected"]["eligibility"][0].update(flow_code="C9"),
+         "$.expected.eligibility[0].flow_code: 'C9' is not one of ['C1', 'C2', 'C3', 'C4', 'D1', 'D2', 'D3']"),
+        (lambda d: d["expected"]["eligibility"][0].update(criterion_code="LEEFLOON_89_DAYS"),
+         "$.expected.eligibility[0].criterion_code: 'LEEFLOON_89_DAYS' is not one of"),
+        (lambda d: d["expected"]["eligibility"][0].update(criterion_met_on="2015-02-30"),
+         "$.expected.eligibility[0].criterion_met_on: '2015-02-30' is not a 'date'"),
+        (lambda d: d["expected"]["eligibility"][0].update(transfer_due_on=None),
+         "$.expected.eligibility[0].transfer_due_on: None is not of type 'string'"),
+        (lambda d: d["expected"]["eligibility"][0].update(counted_days="90"),
+         "$.expected.eligibility[0].counted_days: '90' is not of type 'integer', 'null'"),
+        (lambda d: d["expected"]["person_status"][0].update(insz=" "), "$.expected.person_status[0].insz: ' '"),
+        (lambda d: d["expected"]["person_status"][0].update(exclusion_reason="BELGIAN"),
+         "$.expected.person_status[0].exclusion_reason: 'BELGIAN' is not of type 'null' "
+         "(exclusion_reason is set exactly when final_status is EXCLUDED)"),
+        (lambda d: d["vars"].update(counting_mode="sometimes"), "$.vars.counting_mode: 'sometimes' is not one of"),
+        (lambda d: d["vars"].update(enabled_deferred_flows=["C1"]),
+         "$.vars.enabled_deferred_flows[0]: 'C1' is not one of ['D1', 'D2', 'D3']"),
+        (lambda d: d["vars"].update(as_of_date=dt.datetime(2015, 6, 30, 12)),
+         "$.vars.as_of_date: '2015-06-30 12:00:00' does not match"),
+        (lambda d: d["vars"].update(as_of="2015-01-01"),
+         "$.vars: Additional properties are not allowed ('as_of' was unexpected)"),
+        (lambda d: d["landing"]["persons"][0].update(nationality_code=False),
+         "$.landing.persons[0].nationality_code: False is not of type 'string', 'number', 'null' "
+         "(YAML reads an unquoted yes/no/NO/true as a boolean"),
+        (lambda d: d["landing"]["aid_decisions"][0].update(ocmw_nis_code=21004),
+         "$.landing.aid_decisions[0].ocmw_nis_code: 21004 is not of type 'string', 'null' (must be a quoted string"),
     ],
 )
 def test_validation_errors_are_clear(tmp_path, change, message):
+    """Each bad value is reported with the file and the path of the value
+    (tests/scenarios/scenario.schema.json); the unchanged document is valid."""
     path, doc = _scenario(tmp_path)
+    files.parse_scenario(path, copy.deepcopy(doc))
     change(doc)
-    with pytest.raises(sr.ScenarioFormatError) as info:
-        sr.parse_scenario(path, doc)
+    with pytest.raises(model.ScenarioFormatError) as info:
+        files.parse_scenario(path, doc)
     assert message in str(info.value)
     assert path.name in str(info.value)
 
@@ -278,20 +311,20 @@ def test_suite_rejects_shared_literal_numbers_and_alias_collisions(tmp_path, mon
     for name in ("x01_one", "x02_two"):
         path, doc = _scenario(tmp_path, name=name)
         path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
-    suite = sr.load_suite(tmp_path)
+    suite = files.load_suite(tmp_path)
     # both files use the literal 85.07.30-033.28
     assert set(suite.errors) == {"x01_one.yml", "x02_two.yml"}
     assert "85073003328" in suite.errors["x01_one.yml"]
 
     # force two aliases onto one number
-    monkeypatch.setattr(sr, "alias_insz", lambda scenario, alias: "85073003328")
+    monkeypatch.setattr(landing, "alias_insz", lambda scenario, alias: "85073003328")
     path, doc = _scenario(tmp_path, name="x01_one")
     doc["landing"]["reimbursements"] = []
     doc["expected"]["person_status"] = doc["expected"]["person_status"][:1]
     doc["landing"]["persons"].append(dict(doc["landing"]["persons"][0], insz="bob"))
     path.write_text(yaml.safe_dump(doc), encoding="utf-8")
     (tmp_path / "x02_two.yml").unlink()
-    suite = sr.load_suite(tmp_path)
+    suite = files.load_suite(tmp_path)
     assert "x01_one.yml" in suite.errors and "alias" in suite.errors["x01_one.yml"]
 
 
@@ -307,8 +340,8 @@ def test_grouping_and_dbt_vars(tmp_path):
         path, doc = _scenario(tmp_path, name=name, vars=vars_)
         doc["landing"]["reimbursements"] = []
         doc["expected"]["person_status"] = doc["expected"]["person_status"][:1]
-        scenarios.append(sr.parse_scenario(path, doc))
-    suite = sr.Suite({s.path.name: s for s in scenarios}, {}, [s.path for s in scenarios])
+        scenarios.append(files.parse_scenario(path, doc))
+    suite = files.Suite({s.path.name: s for s in scenarios}, {}, [s.path for s in scenarios])
     groups = suite.groups()
     assert len(groups) == 3
     key = scenarios[0].vars_key
@@ -319,10 +352,10 @@ def test_grouping_and_dbt_vars(tmp_path):
     assert "counting_mode" not in scenarios[3].vars_key.dbt_vars()
     assert scenarios[2].vars_key.dbt_vars()["counting_mode"] == "cumulative"
     assert suite.groups(["x03_c.yml"]) == {scenarios[2].vars_key: [scenarios[2]]}
-    command = sr.dbt_command(key, tmp_path)
+    command = dbt_runner.dbt_command(key, tmp_path)
     assert command[1] == "build" and "--exclude" not in command
     assert json.loads(command[command.index("--vars") + 1])["landing_format"] == "csv"
-    env = sr.dbt_env(tmp_path)
+    env = dbt_runner.dbt_env(tmp_path)
     assert env["DVZ_LANDING_DIR"] == str(tmp_path / "landing")
     assert env["DVZ_DUCKDB_PATH"] == str(tmp_path / "warehouse.duckdb")
     assert env["DVZ_PERSON_KEY_SALT"] == "scenario-suite-salt"
@@ -332,17 +365,17 @@ def test_grouping_and_dbt_vars(tmp_path):
 @pytest.mark.scenario_unit
 def test_landing_csv_files(tmp_path):
     path, doc = _scenario(tmp_path)
-    scenario = sr.parse_scenario(path, doc)
-    counts = sr.write_landing_files(tmp_path / "landing", [scenario])
+    scenario = files.parse_scenario(path, doc)
+    counts = landing.write_landing_files(tmp_path / "landing", [scenario])
     assert counts == {"persons": 1, "residence_permits": 0, "aid_decisions": 1, "reimbursements": 1}
-    for source, columns in sr.LANDING_COLUMNS.items():
+    for source, columns in model.LANDING_COLUMNS.items():
         with (tmp_path / "landing" / f"{source}.csv").open(encoding="utf-8", newline="") as handle:
             rows = list(csv.reader(handle))
         assert tuple(rows[0]) == columns
         assert len(rows) == 1 + counts[source]
     text = (tmp_path / "landing" / "aid_decisions.csv").read_text(encoding="utf-8")
     assert text.splitlines()[1] == (
-        f"x01_demo__D1,21004,{sr.alias_insz('x01_demo', 'alice')},RMI,INTEGRATION_INCOME,"
+        f"x01_demo__D1,21004,{model.alias_insz('x01_demo', 'alice')},RMI,INTEGRATION_INCOME,"
         "2015-01-01,,1000.5,2014-12-20,GRANTED,2014-12-21 08:30:00"
     )
     # DuckDB reads the files as the warehouse does: empty field = null, header-only = 0 rows
@@ -367,38 +400,38 @@ def test_landing_csv_files(tmp_path):
 @pytest.mark.scenario_unit
 def test_comparison_reports_missing_and_unexpected_rows(tmp_path):
     path, doc = _scenario(tmp_path)
-    scenario = sr.parse_scenario(path, doc)
+    scenario = files.parse_scenario(path, doc)
     alice = scenario.aliases["alice"]
-    good = dict(zip(sr.ELIGIBILITY_COLUMNS, scenario.expected_eligibility[0]))
-    good.update(legal_reference="art. 1", person_key=sr.person_key(alice))
-    result = sr.GroupResult(scenario.vars_key, tmp_path, True)
+    good = dict(zip(model.ELIGIBILITY_COLUMNS, scenario.expected_eligibility[0]))
+    good.update(legal_reference="art. 1", person_key=model.person_key(alice))
+    result = model.GroupResult(scenario.vars_key, tmp_path, True)
     result.eligibility = [good, dict(good, insz="11111111111")]  # other scenario's row: ignored
     result.person_status = [
-        {"person_key": sr.person_key(alice), "final_status": "TRANSFER", "exclusion_reason": None},
-        {"person_key": sr.person_key("85073003328"), "final_status": "EXCLUDED",
+        {"person_key": model.person_key(alice), "final_status": "TRANSFER", "exclusion_reason": None},
+        {"person_key": model.person_key("85073003328"), "final_status": "EXCLUDED",
          "exclusion_reason": "NOT_REIMBURSED"},
-        {"person_key": sr.person_key("22222222222"), "final_status": "TRANSFER", "exclusion_reason": None},
+        {"person_key": model.person_key("22222222222"), "final_status": "TRANSFER", "exclusion_reason": None},
     ]
-    assert sr.compare_scenario(scenario, result) is None
+    assert compare.compare_scenario(scenario, result) is None
 
     late = dict(good, transfer_due_on="2015-04-11", legal_reference=None)
     result.eligibility = [late, late]
-    report = sr.compare_scenario(scenario, result)
+    report = compare.compare_scenario(scenario, result)
     assert "missing (1)" in report and "unexpected (2)" in report
     assert "transfer_due_on: expected '2015-04-10', got '2015-04-11'" in report
     assert "legal_reference is null" in report
     assert f"alice({alice})" in report
 
     result.eligibility = [dict(good, person_key="nope")]
-    assert "person_key" in sr.compare_scenario(scenario, result)
+    assert "person_key" in compare.compare_scenario(scenario, result)
 
-    failed = sr.GroupResult(scenario.vars_key, tmp_path, False, "dbt build failed (exit 1)")
-    assert sr.compare_scenario(scenario, failed).startswith("dbt build failed")
+    failed = model.GroupResult(scenario.vars_key, tmp_path, False, "dbt build failed (exit 1)")
+    assert compare.compare_scenario(scenario, failed).startswith("dbt build failed")
 
 
 @pytest.mark.scenario_unit
 def test_person_key_matches_contract():
     import hashlib
 
-    assert sr.person_key("85073003328") == hashlib.sha256(b"scenario-suite-salt85073003328").hexdigest()
-    assert sr.person_key("85073003328") == sr.person_key("85073003328").lower()
+    assert model.person_key("85073003328") == hashlib.sha256(b"scenario-suite-salt85073003328").hexdigest()
+    assert model.person_key("85073003328") == model.person_key("85073003328").lower()

@@ -27,3 +27,10 @@
     {{- return(dbt.dateadd('day', 1, "cast(" ~ string_literal(as_of_date() ~ " 00:00:00") ~ " as "
         ~ dbt.type_timestamp() ~ ")")) -}}
 {% endmacro %}
+
+{#- A period's last day as far as the run looks (RULES.md §1): an open end (null) and
+    every end after as_of_date become as_of_date. The one clipping to as_of_date. -#}
+{% macro end_clipped_to_as_of_date(end_column) %}
+    {{- return("case when " ~ end_column ~ " is null or " ~ end_column ~ " > " ~ as_of_date_sql()
+        ~ " then " ~ as_of_date_sql() ~ " else " ~ end_column ~ " end") -}}
+{% endmacro %}

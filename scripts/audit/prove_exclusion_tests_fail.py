@@ -21,7 +21,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tests_python"))
-import scenario_runner  # noqa: E402
+import scenario_dbt  # noqa: E402
+import scenario_files  # noqa: E402
+import scenario_landing  # noqa: E402
 
 STATUSES = "models/intermediate/eligibility/int_transfer_eligibility_statuses.sql"
 # name -> (test, file, old text, new text)
@@ -36,7 +38,7 @@ MUTATIONS = {
                  "when not is_applied then", "when false then"),
     "never_counted": ("assert_never_counted_benefit_types_are_not_counted", "seeds/rules/rule_flow_benefit_types.csv",
                       "C1,LEEFLOON,2014-05-08,\n", "C1,LEEFLOON,2014-05-08,\nC1,LEEFLOON_EMPLOYMENT,2014-05-08,\n"),
-    "unreimbursed": ("assert_unreimbursed_aid_is_never_counted", "models/intermediate/aid/int_decision_months_reimbursed.sql",
+    "unreimbursed": ("assert_unreimbursed_aid_is_never_counted", "models/intermediate/aid/int_reimbursed_decision_months.sql",
                      "where net_amount_eur > 0", "where net_amount_eur > -1000000"),
     "due_after_as_of": ("assert_transfer_due_on_not_after_as_of_date", "models/marts/restricted/fct_transfer_eligibility.sql",
                         "        transfer_due_on,\n", "        {{ add_days('transfer_due_on', 400) }} as transfer_due_on,\n"),
@@ -49,13 +51,13 @@ MUTATIONS = {
 
 
 def main(names: list[str]) -> int:
-    suite = scenario_runner.load_suite()
+    suite = scenario_files.load_suite()
     key, scenarios = max(suite.groups().items(), key=lambda item: len(item[1]))
     failures = 0
     with tempfile.TemporaryDirectory() as scratch:
         landing = Path(scratch) / "landing"
         landing.mkdir()
-        scenario_runner.write_landing_files(landing, scenarios)
+        scenario_landing.write_landing_files(landing, scenarios)
         for name in names or MUTATIONS:
             test, file, old, new = MUTATIONS[name]
             project = Path(scratch) / name
@@ -63,11 +65,11 @@ def main(names: list[str]) -> int:
             text = (project / file).read_text()
             assert old in text, f"{name}: mutation anchor not found in {file}"
             (project / file).write_text(text.replace(old, new, 1))
-            env = scenario_runner.dbt_env(Path(scratch) / f"{name}_work")
+            env = scenario_dbt.dbt_env(Path(scratch) / f"{name}_work")
             env.update(DVZ_LANDING_DIR=str(landing), DVZ_DUCKDB_PATH=str(Path(scratch) / f"{name}.duckdb"),
                        DBT_PROFILES_DIR=str(project))
             result = subprocess.run(
-                scenario_runner.dbt_executable() + [
+                scenario_dbt.dbt_executable() + [
                     "build", "--project-dir", str(project), "--profiles-dir", str(project),
                     "--select", "resource_type:seed", "resource_type:model", test,
                     "--indirect-selection", "empty", "--vars", json.dumps(key.dbt_vars()), "--no-use-colors"],

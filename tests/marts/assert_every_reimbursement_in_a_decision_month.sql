@@ -1,5 +1,5 @@
 -- The timeline loses no reimbursement (RULES.md §3, issue 18): every staged reimbursement is
--- counted in exactly one decision-month of int_decision_months_classified, and every
+-- counted in exactly one decision-month of int_classified_decision_months, and every
 -- decision-month there is one DECISION_MONTH event of fct_person_timeline. Fails with the
 -- totals that differ.
 with
@@ -12,7 +12,7 @@ classified as (
     select
         sum(reimbursement_count) as reimbursements,
         count(*) as decision_months
-    from {{ ref('int_decision_months_classified') }}
+    from {{ ref('int_classified_decision_months') }}
 ),
 
 timeline as (

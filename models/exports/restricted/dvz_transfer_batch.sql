@@ -30,7 +30,7 @@ counted_segments as (
 ),
 
 reimbursed_months as (
-    select * from {{ ref('int_decision_months_reimbursed') }}
+    select * from {{ ref('int_reimbursed_decision_months') }}
 ),
 
 batch_rows as (

@@ -18,10 +18,7 @@ granted as (
         period_start,
         period_end,
         period_start as aid_start,
-        case
-            when period_end is null or period_end > {{ as_of_date_sql() }} then {{ as_of_date_sql() }}
-            else period_end
-        end as aid_end
+        {{ end_clipped_to_as_of_date('period_end') }} as aid_end
     from decisions
     -- RULES.md §2: a WITHDRAWN decision grants no aid days.
     where status = 'GRANTED'

@@ -10,8 +10,8 @@ decisions as (
     select * from {{ ref('int_decision_aid_periods') }}
 ),
 
-reimbursed_intervals as (
-    select * from {{ ref('int_reimbursed_aid_intervals') }}
+reimbursed_periods as (
+    select * from {{ ref('int_reimbursed_aid_periods') }}
 ),
 
 reimbursements as (
@@ -40,22 +40,12 @@ aid_days as (
     {{ count_distinct_days('aid_periods', ['insz', 'benefit_type'], 'aid_start', 'aid_end') }}
 ),
 
-reimbursed_periods as (
-    select
-        insz,
-        benefit_type,
-        aid_month,
-        interval_start,
-        interval_end
-    from reimbursed_intervals
-),
-
--- Each reimbursed interval lies inside its aid month (a data test of
--- int_reimbursed_aid_intervals), so days are counted per month: the months with a count
+-- Each reimbursed period lies inside its aid month (a data test of
+-- int_reimbursed_aid_periods), so days are counted per month: the months with a count
 -- are the calendar months with a reimbursed aid day, and no day is in two months.
 reimbursed_days_by_month as (
     {{ count_distinct_days(
-        'reimbursed_periods', ['insz', 'benefit_type', 'aid_month'], 'interval_start', 'interval_end'
+        'reimbursed_periods', ['insz', 'benefit_type', 'aid_month'], 'period_start', 'period_end'
     ) }}
 ),
 

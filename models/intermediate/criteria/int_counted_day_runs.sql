@@ -7,46 +7,25 @@ segments as (
     select * from {{ ref('int_counted_day_segments') }}
 ),
 
-with_previous as (
-    select
-        *,
-        lag(segment_end) over (
-            partition by insz, flow_code, episode_number order by segment_start
-        ) as previous_segment_end
-    from segments
-),
-
-run_flagged as (
-    select
-        *,
-        case
-            when previous_segment_end is null then 1
-            when segment_start > {{ add_days('previous_segment_end', 1) }} then 1
-            else 0
-        end as starts_run
-    from with_previous
-),
-
 run_numbered as (
+    {{ number_runs('segments', ['insz', 'flow_code', 'episode_number'], 'segment_start', 'segment_end') }}
+),
+
+with_episode_days as (
     select
         *,
-        sum(starts_run) over (
-            partition by insz, flow_code, episode_number
-            order by segment_start
-            rows between unbounded preceding and current row
-        ) as run_number,
         coalesce(sum(day_count) over (
             partition by insz, flow_code, episode_number
-            order by segment_start
+            order by segment_start, segment_end
             rows between unbounded preceding and 1 preceding
         ), 0) as episode_days_before,
-        -- the same ordering as the two sums above, so one sort serves all three
+        -- the ordering of number_runs, so one sort serves the run numbering and both sums
         sum(day_count) over (
             partition by insz, flow_code, episode_number
-            order by segment_start
+            order by segment_start, segment_end
             rows between unbounded preceding and unbounded following
         ) as episode_days
-    from run_flagged
+    from run_numbered
 ),
 
 -- grouped and joined back rather than windowed over a second partitioning (ADR 0012)
@@ -59,33 +38,33 @@ runs as (
         min(segment_start) as run_start,
         max(segment_end) as run_end,
         sum(day_count) as run_days
-    from run_numbered
+    from with_episode_days
     group by insz, flow_code, episode_number, run_number
 ),
 
 final as (
     select
-        run_numbered.insz,
-        run_numbered.flow_code,
-        run_numbered.episode_number,
-        run_numbered.run_number,
-        run_numbered.segment_start,
-        run_numbered.segment_end,
-        run_numbered.day_count,
-        run_numbered.paid_date,
-        run_numbered.decision_id,
-        run_numbered.ocmw_nis_code,
-        run_numbered.episode_days_before,
+        with_episode_days.insz,
+        with_episode_days.flow_code,
+        with_episode_days.episode_number,
+        with_episode_days.run_number,
+        with_episode_days.segment_start,
+        with_episode_days.segment_end,
+        with_episode_days.day_count,
+        with_episode_days.paid_date,
+        with_episode_days.decision_id,
+        with_episode_days.ocmw_nis_code,
+        with_episode_days.episode_days_before,
         runs.run_start,
         runs.run_end,
         runs.run_days,
-        run_numbered.episode_days
-    from run_numbered
+        with_episode_days.episode_days
+    from with_episode_days
     inner join runs
-        on run_numbered.insz = runs.insz
-            and run_numbered.flow_code = runs.flow_code
-            and run_numbered.episode_number = runs.episode_number
-            and run_numbered.run_number = runs.run_number
+        on with_episode_days.insz = runs.insz
+            and with_episode_days.flow_code = runs.flow_code
+            and with_episode_days.episode_number = runs.episode_number
+            and with_episode_days.run_number = runs.run_number
 )
 
 select * from final

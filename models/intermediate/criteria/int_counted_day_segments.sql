@@ -5,13 +5,13 @@
 -- points of the overlapping decision-month periods, so every day of a segment has the
 -- same paid date and the same deciding OCMW (earliest paid date, then smallest
 -- decision_id, RULES.md §5). A segment never crosses a calendar month.
--- An interval that overlaps no other interval of its person x flow x episode holds no
+-- A period that overlaps no other period of its person x flow x episode holds no
 -- other boundary, so it is its own segment: only the overlapping ones are cut into
 -- elementary periods and ranked (at 1,000,000 persons, few of the 2.9 M; ADR 0012).
 with
 
-reimbursed_intervals as (
-    select * from {{ ref('int_reimbursed_aid_intervals') }}
+reimbursed_periods as (
+    select * from {{ ref('int_reimbursed_aid_periods') }}
 ),
 
 flow_benefit_types as (
@@ -22,58 +22,58 @@ episodes as (
     select * from {{ ref('int_residence_episodes') }}
 ),
 
-flow_intervals as (
+flow_periods as (
     select
         episodes.insz,
         episodes.flow_code,
         episodes.episode_number,
-        reimbursed_intervals.decision_id,
-        reimbursed_intervals.ocmw_nis_code,
-        reimbursed_intervals.paid_date,
-        greatest(reimbursed_intervals.interval_start, episodes.episode_start) as interval_start,
-        least(reimbursed_intervals.interval_end, episodes.episode_last_day) as interval_end
-    from reimbursed_intervals
+        reimbursed_periods.decision_id,
+        reimbursed_periods.ocmw_nis_code,
+        reimbursed_periods.paid_date,
+        greatest(reimbursed_periods.period_start, episodes.episode_start) as period_start,
+        least(reimbursed_periods.period_end, episodes.episode_last_day) as period_end
+    from reimbursed_periods
     inner join flow_benefit_types
-        on reimbursed_intervals.benefit_type = flow_benefit_types.benefit_type
+        on reimbursed_periods.benefit_type = flow_benefit_types.benefit_type
     inner join episodes
-        on reimbursed_intervals.insz = episodes.insz
+        on reimbursed_periods.insz = episodes.insz
             and flow_benefit_types.flow_code = episodes.flow_code
-            and reimbursed_intervals.interval_start <= episodes.episode_last_day
-            and reimbursed_intervals.interval_end >= episodes.episode_start
+            and reimbursed_periods.period_start <= episodes.episode_last_day
+            and reimbursed_periods.period_end >= episodes.episode_start
 ),
 
--- Ordered by start, an interval overlaps a later one when the next start is on or before
+-- Ordered by start, a period overlaps a later one when the next start is on or before
 -- its end, and an earlier one when the latest earlier end is on or after its start.
-flow_intervals_placed as (
+flow_periods_placed as (
     select
         *,
-        max(interval_end) over (
+        max(period_end) over (
             partition by insz, flow_code, episode_number
-            order by interval_start, interval_end
+            order by period_start, period_end
             rows between unbounded preceding and 1 preceding
         ) as latest_earlier_end,
-        lead(interval_start) over (
+        lead(period_start) over (
             partition by insz, flow_code, episode_number
-            order by interval_start, interval_end
+            order by period_start, period_end
         ) as next_start
-    from flow_intervals
+    from flow_periods
 ),
 
-flow_intervals_classified as (
+flow_periods_classified as (
     select
         *,
-        coalesce(latest_earlier_end < interval_start, true)
-        and coalesce(next_start > interval_end, true) as overlaps_no_other
-    from flow_intervals_placed
+        coalesce(latest_earlier_end < period_start, true)
+        and coalesce(next_start > period_end, true) as overlaps_no_other
+    from flow_periods_placed
 ),
 
-isolated_intervals as (
-    select * from flow_intervals_classified
+isolated_periods as (
+    select * from flow_periods_classified
     where overlaps_no_other
 ),
 
-overlapping_intervals as (
-    select * from flow_intervals_classified
+overlapping_periods as (
+    select * from flow_periods_classified
     where not overlaps_no_other
 ),
 
@@ -82,15 +82,15 @@ boundaries as (
         insz,
         flow_code,
         episode_number,
-        interval_start as boundary
-    from overlapping_intervals
+        period_start as boundary
+    from overlapping_periods
     union
     select
         insz,
         flow_code,
         episode_number,
-        {{ add_days('interval_end', 1) }} as boundary
-    from overlapping_intervals
+        {{ add_days('period_end', 1) }} as boundary
+    from overlapping_periods
 ),
 
 elementary_periods as (
@@ -111,24 +111,24 @@ covered as (
         elementary_periods.episode_number,
         elementary_periods.segment_start,
         elementary_periods.segment_end,
-        overlapping_intervals.paid_date,
-        overlapping_intervals.decision_id,
-        overlapping_intervals.ocmw_nis_code,
+        overlapping_periods.paid_date,
+        overlapping_periods.decision_id,
+        overlapping_periods.ocmw_nis_code,
         row_number() over (
             partition by
                 elementary_periods.insz,
                 elementary_periods.flow_code,
                 elementary_periods.episode_number,
                 elementary_periods.segment_start
-            order by overlapping_intervals.paid_date, overlapping_intervals.decision_id
+            order by overlapping_periods.paid_date, overlapping_periods.decision_id
         ) as decision_rank
     from elementary_periods
-    inner join overlapping_intervals
-        on elementary_periods.insz = overlapping_intervals.insz
-            and elementary_periods.flow_code = overlapping_intervals.flow_code
-            and elementary_periods.episode_number = overlapping_intervals.episode_number
-            and elementary_periods.segment_start >= overlapping_intervals.interval_start
-            and elementary_periods.segment_end <= overlapping_intervals.interval_end
+    inner join overlapping_periods
+        on elementary_periods.insz = overlapping_periods.insz
+            and elementary_periods.flow_code = overlapping_periods.flow_code
+            and elementary_periods.episode_number = overlapping_periods.episode_number
+            and elementary_periods.segment_start >= overlapping_periods.period_start
+            and elementary_periods.segment_end <= overlapping_periods.period_end
     where elementary_periods.segment_end is not null
 ),
 
@@ -137,12 +137,12 @@ segments as (
         insz,
         flow_code,
         episode_number,
-        interval_start as segment_start,
-        interval_end as segment_end,
+        period_start as segment_start,
+        period_end as segment_end,
         paid_date,
         decision_id,
         ocmw_nis_code
-    from isolated_intervals
+    from isolated_periods
     union all
     select
         insz,

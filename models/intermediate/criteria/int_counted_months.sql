@@ -29,33 +29,23 @@ indexed as (
     from months
 ),
 
-with_previous as (
-    select
-        *,
-        lag(month_index) over (
-            partition by insz, flow_code, episode_number order by month_index
-        ) as previous_month_index
-    from indexed
+run_numbered as (
+    {{ number_runs('indexed', ['insz', 'flow_code', 'episode_number'], 'month_index', 'month_index', unit='integer') }}
 ),
 
-run_numbered as (
+with_episode_positions as (
     select
         *,
-        sum(case when previous_month_index = month_index - 1 then 0 else 1 end) over (
-            partition by insz, flow_code, episode_number
-            order by month_index
-            rows between unbounded preceding and current row
-        ) as run_number,
+        -- the ordering of number_runs, so one sort serves the run numbering and both windows
         row_number() over (
             partition by insz, flow_code, episode_number order by month_index
         ) as episode_month_position,
-        -- the same ordering as the two above, so one sort serves all three
         count(*) over (
             partition by insz, flow_code, episode_number
             order by month_index
             rows between unbounded preceding and unbounded following
         ) as episode_months
-    from with_previous
+    from run_numbered
 ),
 
 -- A run's months are consecutive in the episode's order, so a month's place in its run
@@ -68,21 +58,21 @@ runs as (
         run_number,
         min(episode_month_position) as first_episode_month_position,
         count(*) as run_months
-    from run_numbered
+    from with_episode_positions
     group by insz, flow_code, episode_number, run_number
 ),
 
 run_placed as (
     select
-        run_numbered.*,
+        with_episode_positions.*,
         runs.run_months,
-        run_numbered.episode_month_position - runs.first_episode_month_position + 1 as run_month_position
-    from run_numbered
+        with_episode_positions.episode_month_position - runs.first_episode_month_position + 1 as run_month_position
+    from with_episode_positions
     inner join runs
-        on run_numbered.insz = runs.insz
-            and run_numbered.flow_code = runs.flow_code
-            and run_numbered.episode_number = runs.episode_number
-            and run_numbered.run_number = runs.run_number
+        on with_episode_positions.insz = runs.insz
+            and with_episode_positions.flow_code = runs.flow_code
+            and with_episode_positions.episode_number = runs.episode_number
+            and with_episode_positions.run_number = runs.run_number
 ),
 
 final as (

@@ -10,14 +10,6 @@
 --   cumulative: every existing unit of the episode.
 with
 
-flows as (
-    select
-        flow_code,
-        counting_mode,
-        counted_unit
-    from {{ ref('int_rules__flows_in_force') }}
-),
-
 criteria as (
     select
         flow_code,
@@ -48,17 +40,15 @@ met as (
         evaluations.criterion_code,
         evaluations.counting_mode,
         evaluations.transfer_due_on,
-        flows.counted_unit,
+        evaluations.counted_unit,
         criteria.criterion_kind,
         criteria.threshold_value,
         criteria.prior_aid_flow_code
     from evaluations
-    inner join flows
-        on evaluations.flow_code = flows.flow_code
-            and evaluations.counting_mode = flows.counting_mode
     inner join criteria
         on evaluations.flow_code = criteria.flow_code
             and evaluations.criterion_code = criteria.criterion_code
+    where evaluations.is_in_applicable_counting_mode
 ),
 
 -- Units as integer positions so that days and months share one run numbering: a day is
@@ -105,35 +95,11 @@ existing_units as (
     select * from existing_months
 ),
 
-with_previous as (
-    select
-        *,
-        lag(piece_end) over (
-            partition by insz, flow_code, episode_number, criterion_code order by piece_start
-        ) as previous_piece_end
-    from existing_units
-),
-
-run_flagged as (
-    select
-        *,
-        case
-            when previous_piece_end is null then 1
-            when piece_start > previous_piece_end + 1 then 1
-            else 0
-        end as starts_run
-    from with_previous
-),
-
 run_numbered as (
-    select
-        *,
-        sum(starts_run) over (
-            partition by insz, flow_code, episode_number, criterion_code
-            order by piece_start
-            rows between unbounded preceding and current row
-        ) as run_number
-    from run_flagged
+    {{ number_runs(
+        'existing_units', ['insz', 'flow_code', 'episode_number', 'criterion_code'],
+        'piece_start', 'piece_end', unit='integer'
+    ) }}
 ),
 
 runs as (

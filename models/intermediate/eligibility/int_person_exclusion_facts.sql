@@ -27,7 +27,7 @@ permits as (
 ),
 
 unrepaired_rows as (
-    select * from {{ ref('int_quarantined_rows_unrepaired') }}
+    select * from {{ ref('int_unrepaired_quarantined_rows') }}
 ),
 
 -- RULES.md §7: Belgian on day t when nationality_code = BE and belgian_since is null

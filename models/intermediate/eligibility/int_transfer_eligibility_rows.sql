@@ -35,12 +35,10 @@ in_applicable_mode as (
             order by evaluations.transfer_due_on, evaluations.criterion_met_on, criteria.tie_break_rank
         ) as criterion_preference
     from evaluations
-    inner join flows
-        on evaluations.flow_code = flows.flow_code
-            and evaluations.counting_mode = flows.counting_mode
     inner join criteria
         on evaluations.flow_code = criteria.flow_code
             and evaluations.criterion_code = criteria.criterion_code
+    where evaluations.is_in_applicable_counting_mode
 ),
 
 final as (

@@ -1,12 +1,12 @@
 -- One row per person held for data quality (RULES.md §7): a quarantined persons or
 -- residence_permits row with a business key and a recorded_at names their valid insz, and
 -- no staged row of the same business key was recorded after it
--- (int_quarantined_rows_unrepaired). A broken record that might have excluded them must
+-- (int_unrepaired_quarantined_rows). A broken record that might have excluded them must
 -- be repaired first.
 with
 
 unrepaired as (
-    select * from {{ ref('int_quarantined_rows_unrepaired') }}
+    select * from {{ ref('int_unrepaired_quarantined_rows') }}
 ),
 
 final as (

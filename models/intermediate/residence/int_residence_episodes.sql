@@ -22,10 +22,7 @@ qualifying_permits as (
         flow_permit_types.flow_code,
         permits.permit_id,
         permits.valid_from as qualifying_from,
-        case
-            when permits.valid_to is null or permits.valid_to > {{ as_of_date_sql() }} then {{ as_of_date_sql() }}
-            else permits.valid_to
-        end as qualifying_to
+        {{ end_clipped_to_as_of_date('permits.valid_to') }} as qualifying_to
     from permits
     inner join flow_permit_types
         on permits.document_type = flow_permit_types.document_type

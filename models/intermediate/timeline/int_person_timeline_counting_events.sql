@@ -1,6 +1,6 @@
 -- The person timeline's counting events (issue 18): every residence episode of every
 -- flow (RULES.md §4), every decision-month - or run of months - with why its aid counts
--- or not (int_decision_months_classified, RULES.md §3-5; with the reimbursement row
+-- or not (int_classified_decision_months, RULES.md §3-5; with the reimbursement row
 -- behind its paid date), and every run of consecutive counted units in the flow's unit
 -- (days for C1/C2, months otherwise; RULES.md §5). Keyed by insz; fct_person_timeline
 -- publishes the events with person_key only.
@@ -21,7 +21,7 @@ flows as (
 ),
 
 decision_months as (
-    select * from {{ ref('int_decision_months_classified') }}
+    select * from {{ ref('int_classified_decision_months') }}
 ),
 
 day_runs as (

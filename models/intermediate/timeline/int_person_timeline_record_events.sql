@@ -32,7 +32,7 @@ aid_periods as (
 ),
 
 unrepaired_rows as (
-    select * from {{ ref('int_quarantined_rows_unrepaired') }}
+    select * from {{ ref('int_unrepaired_quarantined_rows') }}
 ),
 
 permit_flows as (

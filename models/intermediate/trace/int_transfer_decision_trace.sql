@@ -106,7 +106,7 @@ evaluated as (
             and episodes.flow_code = evaluations.flow_code
             and episodes.episode_number = evaluations.episode_number
             and criteria.criterion_code = evaluations.criterion_code
-            and flows.counting_mode = evaluations.counting_mode
+            and evaluations.is_in_applicable_counting_mode
     left join units_at_transfer
         on evaluations.insz = units_at_transfer.insz
             and evaluations.flow_code = units_at_transfer.flow_code

@@ -1,6 +1,6 @@
 -- Why each month of aid counts for a transfer or not (RULES.md §3-5): one row per
 -- decision x aid month holding a staged reimbursement (paid or not, any amount) and per
--- run of aid months holding none (int_decision_months_without_reimbursement), with the
+-- run of aid months holding none (int_unreimbursed_decision_month_runs), with the
 -- reimbursement facts (how many, net amount paid by as_of_date, paid date and the landing
 -- row behind it, amounts paid later) and a count status, the first that applies:
 --   NO_AID_DAYS - the decision grants no aid day in the month (withdrawn, or outside its
@@ -27,15 +27,15 @@ reimbursements as (
 ),
 
 reimbursed_months as (
-    select * from {{ ref('int_decision_months_reimbursed') }}
+    select * from {{ ref('int_reimbursed_decision_months') }}
 ),
 
-reimbursed_intervals as (
-    select * from {{ ref('int_reimbursed_aid_intervals') }}
+reimbursed_periods as (
+    select * from {{ ref('int_reimbursed_aid_periods') }}
 ),
 
 months_without_reimbursement as (
-    select * from {{ ref('int_decision_months_without_reimbursement') }}
+    select * from {{ ref('int_unreimbursed_decision_month_runs') }}
 ),
 
 flow_benefit_types as (
@@ -86,17 +86,17 @@ paying_rows as (
 -- RULES.md §5: the flows in whose episodes a reimbursed day of the decision-month counts.
 counted_flows as (
     select distinct
-        reimbursed_intervals.decision_id,
-        reimbursed_intervals.aid_month,
+        reimbursed_periods.decision_id,
+        reimbursed_periods.aid_month,
         episodes.flow_code
-    from reimbursed_intervals
+    from reimbursed_periods
     inner join flow_benefit_types
-        on reimbursed_intervals.benefit_type = flow_benefit_types.benefit_type
+        on reimbursed_periods.benefit_type = flow_benefit_types.benefit_type
     inner join episodes
-        on reimbursed_intervals.insz = episodes.insz
+        on reimbursed_periods.insz = episodes.insz
             and flow_benefit_types.flow_code = episodes.flow_code
-            and reimbursed_intervals.interval_start <= episodes.episode_last_day
-            and reimbursed_intervals.interval_end >= episodes.episode_start
+            and reimbursed_periods.period_start <= episodes.episode_last_day
+            and reimbursed_periods.period_end >= episodes.episode_start
 ),
 
 -- The first flow by code and how many: a list would need an ordered string aggregate,

@@ -3,7 +3,7 @@
 -- POD MI never reimbursed, so none of their days counts (RULES.md §3). Runs rather than
 -- one row per month: no month calendar is needed, and an auditor reads "not reimbursed
 -- from March to May" as one fact. Months with a reimbursement, reimbursed or not, are
--- classified one by one in int_decision_months_classified.
+-- classified one by one in int_classified_decision_months.
 with
 
 aid_periods as (

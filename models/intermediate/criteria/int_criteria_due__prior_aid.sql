@@ -1,73 +1,31 @@
+{{ config(materialized='view') }}
 -- One row per person x flow x episode x prior-aid criterion (LEEFLOON_AFTER_ANNEX19_AID)
--- x counting mode in which the criterion is met (RULES.md §5-6): a counted leefloon day L
--- of the episode for which an earlier day A (any time before, in any episode) counts for
--- the criterion's deferred flow (D1 for C1, D2 for C2) - whether or not that flow is
--- enabled. Met on the first such L; due on the earliest, over such L, of the later of
--- the date L exists and the earliest date some such A before L exists. Counting modes do
--- not change this criterion; it is listed under both for a uniform evaluation.
+-- x counting mode in which the criterion is met (RULES.md §6): due on the earliest, over
+-- the qualifying leefloon days L, of the later of the date L exists and the earliest date
+-- some qualifying aid day A before L exists. Counting modes do not change this
+-- criterion; it is listed under both for a uniform evaluation.
 with
 
 criteria as (
-    select
-        flow_code,
-        criterion_code,
-        prior_aid_flow_code
+    select distinct prior_aid_flow_code
     from {{ ref('int_rules__criteria_in_force') }}
     where criterion_kind = 'prior_aid'
 ),
 
-leefloon_segments as (
-    select
-        segments.*,
-        criteria.criterion_code,
-        criteria.prior_aid_flow_code
-    from {{ ref('int_counted_day_segments') }} as segments
-    inner join criteria on segments.flow_code = criteria.flow_code
+eligible_segments as (
+    select * from {{ ref('int_leefloon_segments_after_prior_aid') }}
 ),
 
 -- A prior segment's days exist from the later of each day and the paid date, so its
 -- earliest existing day is its first: max(first day, paid date).
 prior_segments as (
     select
-        insz,
-        flow_code as prior_aid_flow_code,
-        segment_start as prior_start,
-        greatest(segment_start, paid_date) as prior_exists_on
-    from {{ ref('int_counted_day_segments') }}
-    where flow_code in (select criteria.prior_aid_flow_code from criteria)
-),
-
-first_prior_days as (
-    select
-        insz,
-        prior_aid_flow_code,
-        min(prior_start) as first_prior_day
-    from prior_segments
-    group by insz, prior_aid_flow_code
-),
-
--- leefloon days after the first prior day, per leefloon segment
-eligible_segments as (
-    select
-        leefloon_segments.*,
-        greatest(leefloon_segments.segment_start, {{ add_days('first_prior_days.first_prior_day', 1) }})
-            as first_eligible_day
-    from leefloon_segments
-    inner join first_prior_days
-        on leefloon_segments.insz = first_prior_days.insz
-            and leefloon_segments.prior_aid_flow_code = first_prior_days.prior_aid_flow_code
-    where leefloon_segments.segment_end > first_prior_days.first_prior_day
-),
-
-met as (
-    select
-        insz,
-        flow_code,
-        episode_number,
-        criterion_code,
-        min(first_eligible_day) as criterion_met_on
-    from eligible_segments
-    group by insz, flow_code, episode_number, criterion_code
+        segments.insz,
+        segments.flow_code as prior_aid_flow_code,
+        segments.segment_start as prior_start,
+        greatest(segments.segment_start, segments.paid_date) as prior_exists_on
+    from {{ ref('int_counted_day_segments') }} as segments
+    inner join criteria on segments.flow_code = criteria.prior_aid_flow_code
 ),
 
 -- Within a leefloon segment L's existence only grows with L, and the set of earlier prior
@@ -130,30 +88,22 @@ due as (
     group by insz, flow_code, episode_number, criterion_code
 ),
 
-modes as (
-    select counting_mode from (
-        select 'consecutive' as counting_mode
-        union all
-        select 'cumulative' as counting_mode
-    ) as counting_modes
+counting_modes as (
+    select code as counting_mode
+    from {{ ref('ref_code_lists') }}
+    where code_list = 'counting_mode'
 ),
 
 final as (
     select
-        met.insz,
-        met.flow_code,
-        met.episode_number,
-        met.criterion_code,
-        modes.counting_mode,
-        met.criterion_met_on,
+        due.insz,
+        due.flow_code,
+        due.episode_number,
+        due.criterion_code,
+        counting_modes.counting_mode,
         due.transfer_due_on
-    from met
-    inner join due
-        on met.insz = due.insz
-            and met.flow_code = due.flow_code
-            and met.episode_number = due.episode_number
-            and met.criterion_code = due.criterion_code
-    cross join modes
+    from due
+    cross join counting_modes
 )
 
 select * from final

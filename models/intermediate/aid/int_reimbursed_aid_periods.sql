@@ -10,7 +10,7 @@ aid_periods as (
 ),
 
 reimbursed_months as (
-    select * from {{ ref('int_decision_months_reimbursed') }}
+    select * from {{ ref('int_reimbursed_decision_months') }}
 ),
 
 intersected as (
@@ -24,18 +24,18 @@ intersected as (
         case
             when aid_periods.aid_start > reimbursed_months.aid_month then aid_periods.aid_start
             else reimbursed_months.aid_month
-        end as interval_start,
+        end as period_start,
         case
             when aid_periods.aid_end < {{ month_end('reimbursed_months.aid_month') }} then aid_periods.aid_end
             else {{ month_end('reimbursed_months.aid_month') }}
-        end as interval_end
+        end as period_end
     from aid_periods
     inner join reimbursed_months on aid_periods.decision_id = reimbursed_months.decision_id
 ),
 
 final as (
     select * from intersected
-    where interval_start <= interval_end
+    where period_start <= period_end
 )
 
 select * from final
