@@ -2,8 +2,8 @@
 -- One row per person x flow x episode x prior-aid criterion (LEEFLOON_AFTER_ANNEX19_AID)
 -- x counting mode in which the criterion is met (RULES.md §6): due on the earliest, over
 -- the qualifying leefloon days L, of the later of the date L exists and the earliest date
--- some qualifying aid day A before L exists. Counting modes do not change this
--- criterion; it is listed under both for a uniform evaluation.
+-- some qualifying aid day A before L exists (listed under each counting mode, which
+-- does not change it).
 with
 
 criteria as (
@@ -37,6 +37,7 @@ candidate_days as (
         flow_code,
         episode_number,
         criterion_code,
+        counting_mode,
         prior_aid_flow_code,
         paid_date,
         first_eligible_day as candidate_day
@@ -47,6 +48,7 @@ candidate_days as (
         eligible_segments.flow_code,
         eligible_segments.episode_number,
         eligible_segments.criterion_code,
+        eligible_segments.counting_mode,
         eligible_segments.prior_aid_flow_code,
         eligible_segments.paid_date,
         {{ add_days('prior_segments.prior_start', 1) }} as candidate_day
@@ -64,6 +66,7 @@ candidate_existence as (
         candidate_days.flow_code,
         candidate_days.episode_number,
         candidate_days.criterion_code,
+        candidate_days.counting_mode,
         candidate_days.candidate_day,
         greatest(candidate_days.candidate_day, candidate_days.paid_date) as leefloon_exists_on,
         min(prior_segments.prior_exists_on) as prior_exists_on
@@ -74,36 +77,20 @@ candidate_existence as (
             and candidate_days.candidate_day > prior_segments.prior_start
     group by
         candidate_days.insz, candidate_days.flow_code, candidate_days.episode_number,
-        candidate_days.criterion_code, candidate_days.candidate_day, candidate_days.paid_date
+        candidate_days.criterion_code, candidate_days.counting_mode, candidate_days.candidate_day,
+        candidate_days.paid_date
 ),
 
-due as (
+final as (
     select
         insz,
         flow_code,
         episode_number,
         criterion_code,
+        counting_mode,
         min(greatest(leefloon_exists_on, prior_exists_on)) as transfer_due_on
     from candidate_existence
-    group by insz, flow_code, episode_number, criterion_code
-),
-
-counting_modes as (
-    select code as counting_mode
-    from {{ ref('ref_code_lists') }}
-    where code_list = 'counting_mode'
-),
-
-final as (
-    select
-        due.insz,
-        due.flow_code,
-        due.episode_number,
-        due.criterion_code,
-        counting_modes.counting_mode,
-        due.transfer_due_on
-    from due
-    cross join counting_modes
+    group by insz, flow_code, episode_number, criterion_code, counting_mode
 )
 
 select * from final

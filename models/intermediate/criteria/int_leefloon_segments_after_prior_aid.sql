@@ -3,7 +3,8 @@
 -- (LEEFLOON_AFTER_ANNEX19_AID, RULES.md §5) that holds a day after the person's first
 -- counted day of the criterion's prior-aid flow (D1 for C1, D2 for C2, whether or not
 -- that flow is enabled): each such leefloon day L has an earlier aid day A. The step both
--- the met date and the due date of the criterion start from.
+-- the met date and the due date of the criterion start from. Counting modes do not change
+-- this criterion: every segment is listed under each mode, for a uniform evaluation.
 with
 
 criteria as (
@@ -32,12 +33,19 @@ first_prior_aid_days as (
     from {{ ref('int_first_prior_aid_days') }}
 ),
 
+counting_modes as (
+    select code as counting_mode
+    from {{ ref('ref_code_lists') }}
+    where code_list = 'counting_mode'
+),
+
 final as (
     select
         leefloon_segments.insz,
         leefloon_segments.flow_code,
         leefloon_segments.episode_number,
         leefloon_segments.criterion_code,
+        counting_modes.counting_mode,
         leefloon_segments.prior_aid_flow_code,
         leefloon_segments.segment_start,
         leefloon_segments.segment_end,
@@ -50,6 +58,7 @@ final as (
     inner join first_prior_aid_days
         on leefloon_segments.insz = first_prior_aid_days.insz
             and leefloon_segments.prior_aid_flow_code = first_prior_aid_days.prior_aid_flow_code
+    cross join counting_modes
     where leefloon_segments.segment_end > first_prior_aid_days.first_prior_aid_day
 )
 
