@@ -12,23 +12,22 @@
     version, so its place follows from the row alone; only the keys with more than one
     row (and the rows without a key) go through the grouping and the ranking. This gives
     the same places as ranking every row, without sorting millions of rows (ADR 0012).
-    referenced_rows: the SQL text of a select of every landing row with business_key,
-      recorded_at, source_row_number, row_content_hash, row_defect_reason and
-      reference_defect_reason (and any other columns, which are passed through). It is
-      inlined twice (single-row keys, shared keys) rather than read from a shared CTE,
-      which an engine may materialise in full.
-    landed_relation: the relation of the landing rows (the base model), read for its
-      business_key column only to find the keys with more than one row.
-    Returns a select of every column of referenced_rows plus is_not_yet_effective,
+    referenced_relation: the relation (a ref) of every landing row of the source with
+      business_key, recorded_at, source_row_number, row_content_hash, row_defect_reason
+      and reference_defect_reason, and any other columns, which are passed through: the
+      source's stg_<system>__<entity>_references view. It is read three times (the keys
+      with several rows, then each path); a view, so the engine plans it inside this
+      query rather than writing every landing row once more.
+    Returns a select of every column of referenced_relation plus is_not_yet_effective,
     has_conflicting_version, reason_code, is_latest_version and place. The order of the
     reasons and of the places is written once (reason_code, place) for both paths. -#}
-{% macro place_landing_versions(referenced_rows, landed_relation) %}
+{% macro place_landing_versions(referenced_relation) %}
 {#- every row, timed, beside its key's entry in keys_with_several_rows (null: a single row) -#}
 {%- set timed_rows -%}
     select
         referenced.*,
         coalesce(referenced.recorded_at >= {{ as_of_cutoff_timestamp_sql() }}, false) as is_not_yet_effective
-    from ({{ referenced_rows }}) as referenced
+    from {{ referenced_relation }} as referenced
     left join keys_with_several_rows
         on referenced.business_key = keys_with_several_rows.business_key
 {%- endset -%}
@@ -54,7 +53,7 @@ with
 
 keys_with_several_rows as (
     select business_key
-    from {{ landed_relation }}
+    from {{ referenced_relation }}
     where business_key is not null
     group by business_key
     having count(*) > 1

@@ -4,19 +4,10 @@
 -- parse and place the whole landing file again for each of them.
 {{ config(materialized='table') }}
 
-{#- every landing row, without a reference defect; place_landing_versions reads it twice
-    (single-row keys, shared keys), so it is SQL text rather than a shared CTE -#}
-{% set referenced_rows %}
-    select
-        landed.*,
-        cast(null as {{ dbt.type_string() }}) as reference_defect_reason
-    from {{ ref('base_national_register__persons') }} as landed
-{% endset %}
-
 with
 
 placed as (
-    {{ place_landing_versions(referenced_rows, ref('base_national_register__persons')) }}
+    {{ place_landing_versions(ref('stg_national_register__person_references')) }}
 ),
 
 final as (

@@ -4,21 +4,10 @@
 -- parse and place the whole landing file again for each of them.
 {{ config(materialized='table') }}
 
-{#- every landing row with its reference defect; place_landing_versions reads it twice
-    (single-row keys, shared keys), so it is SQL text rather than a shared CTE -#}
-{% set referenced_rows %}
-    select
-        landed.*,
-        case when persons.insz is null then 'UNKNOWN_PERSON' end as reference_defect_reason
-    from {{ ref('base_pod_mi__aid_decisions') }} as landed
-    left join {{ ref('stg_national_register__persons') }} as persons
-        on landed.insz = persons.insz
-{% endset %}
-
 with
 
 placed as (
-    {{ place_landing_versions(referenced_rows, ref('base_pod_mi__aid_decisions')) }}
+    {{ place_landing_versions(ref('stg_pod_mi__aid_decision_references')) }}
 ),
 
 final as (

@@ -5,24 +5,10 @@
 -- parse and place the whole landing file again for each of them.
 {{ config(materialized='table') }}
 
-{#- every landing row with its reference defect; place_landing_versions reads it twice
-    (single-row keys, shared keys), so it is SQL text rather than a shared CTE -#}
-{% set referenced_rows %}
-    select
-        landed.*,
-        case
-            when decisions.decision_id is null then 'UNKNOWN_DECISION'
-            when decisions.insz <> landed.insz then 'PERSON_MISMATCH'
-        end as reference_defect_reason
-    from {{ ref('base_pod_mi__reimbursements') }} as landed
-    left join {{ ref('stg_pod_mi__aid_decisions') }} as decisions
-        on landed.decision_id = decisions.decision_id
-{% endset %}
-
 with
 
 placed as (
-    {{ place_landing_versions(referenced_rows, ref('base_pod_mi__reimbursements')) }}
+    {{ place_landing_versions(ref('stg_pod_mi__reimbursement_references')) }}
 ),
 
 final as (
