@@ -15,10 +15,13 @@
     {%- set unit_after_reach = add_days('reach_of_earlier_pieces', 1) if unit == 'day' else '(reach_of_earlier_pieces + 1)' -%}
 select
     with_reach.*,
+    -- range, not rows: identical pieces (same start and end) are peers and get one number,
+    -- whichever of them the first window happened to put first (only that one can start
+    -- a run); with rows, two sorts could order them differently and split their run
     sum(case when reach_of_earlier_pieces is null or {{ start_column }} > {{ unit_after_reach }} then 1 else 0 end) over (
         partition by {{ partition_by }}
         order by {{ order_by }}
-        rows between unbounded preceding and current row
+        range between unbounded preceding and current row
     ) as run_number
 from (
     select
