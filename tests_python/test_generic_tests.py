@@ -51,3 +51,28 @@ def test_a_code_of_another_list_or_of_none_fails_with_its_rows():
 
 def test_without_a_condition_every_row_of_the_parent_is_the_list():
     assert _codes_missing(["GRANTED", "WAITING", "FOREIGNERS"], None) == [("FOREIGNERS", 1)]
+
+
+def _periods_not_apart(periods: list[tuple[str, str, str]]) -> list[tuple]:
+    rows = ", ".join(f"('{key}', date '{start}', date '{end}')" for key, start, end in periods)
+    model = f"(select * from (values {rows}) as t(insz, episode_start, episode_last_day))"
+    sql = compile_inline(
+        "{{ test_periods_are_apart(model=" + repr(model) + ", partition_columns=['insz'], "
+        "start_column='episode_start', end_column='episode_last_day') }}")
+    return sorted((row[0], str(row[1])) for row in duckdb.sql(sql).fetchall())
+
+
+def test_periods_a_day_apart_pass_in_every_partition():
+    # A: 01-01..01-10 and 01-12..01-31 leave 01-11 free; B may overlap A (another person).
+    assert _periods_not_apart([("A", "2024-01-01", "2024-01-10"), ("A", "2024-01-12", "2024-01-31"),
+                               ("B", "2024-01-05", "2024-01-20")]) == []
+
+
+def test_touching_overlapping_and_identical_periods_fail():
+    # A touches (01-11 follows 01-10), B overlaps, C has two identical periods: one of each
+    # pair is returned, whatever the order of the identical rows.
+    assert _periods_not_apart([
+        ("A", "2024-01-01", "2024-01-10"), ("A", "2024-01-11", "2024-01-31"),
+        ("B", "2024-01-01", "2024-01-10"), ("B", "2024-01-05", "2024-02-10"),
+        ("C", "2024-03-01", "2024-03-31"), ("C", "2024-03-01", "2024-03-31"),
+    ]) == [("A", "2024-01-11"), ("B", "2024-01-05"), ("C", "2024-03-01")]
